@@ -1,0 +1,2 @@
+// fauxgres entry point.
+int main() { return 0; }

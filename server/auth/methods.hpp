@@ -1,0 +1,14 @@
+// Password authentication methods as in pg_hba.conf, and their names on the command line.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace fauxgres::auth {
+
+enum class method { trust, password, md5, scram_sha_256 };
+
+std::string_view to_string(method m);                      // "trust", "scram-sha-256", ...
+std::optional<method> method_from_string(std::string_view s);  // exact names only
+
+}  // namespace fauxgres::auth

@@ -1,0 +1,72 @@
+// Everything that configures a fauxgres server: from the command line, a YAML config file,
+// or both (flags override the file). Parsing throws config::error naming the field.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/methods.hpp"
+#include "config/error.hpp"
+
+namespace fauxgres::config {
+
+struct listener_config {
+  enum class kind { tcp, unix_socket };
+  kind type = kind::tcp;
+  std::string name;     // "tcp0", "unix0" unless named in the config file
+  std::string address;  // TCP host (IPv4/IPv6 literal or "localhost"), or socket directory
+  std::uint16_t port = 5432;  // TCP port (0 = pick one); for unix, the .s.PGSQL.<port> suffix
+  std::optional<bool> ssl;    // per-listener override of server TLS
+  std::optional<auth::method> auth;  // per-listener override of the auth method
+};
+
+struct user_config {
+  std::string name;
+  std::string password;
+  std::optional<auth::method> auth;  // per-user override
+  bool superuser = false;
+};
+
+struct tls_config {
+  bool enabled = false;
+  std::string cert_file;  // empty: generate a self-signed certificate at startup
+  std::string key_file;
+};
+
+struct server_config {
+  std::vector<listener_config> listeners;  // never empty after parsing
+  std::uint16_t port = 5432;
+  std::vector<user_config> users;          // empty: any user, trust
+  std::optional<auth::method> auth;        // default: trust without users, else scram
+  std::vector<std::string> databases;      // empty: any database
+  tls_config tls;
+  std::string fixtures_file;
+  std::string log_format = "text";  // text | json
+  std::string log_level = "info";   // trace debug info warn error critical off
+  std::chrono::milliseconds authentication_timeout{60000};
+  std::string server_version = "15.20 (Debian 15.20-0+deb12u1)";
+
+  auth::method effective_auth(const user_config* user, const listener_config& listener) const;
+};
+
+// Outcome of the command line: run a server, or print something and exit.
+struct command_line {
+  enum class action { run, help, version };
+  action what = action::run;
+  std::string text;  // for help/version
+  server_config config;
+};
+
+// Parses argv (flags, and --config FILE merged underneath them). Throws config::error.
+command_line parse_command_line(int argc, const char* const* argv);
+
+// Loads a YAML config text into `into` (fields absent from the YAML are left alone).
+void load_yaml_config(std::string_view yaml, std::string_view origin, server_config& into);
+
+// Durations: "250ms", "5s", "5m", "1h", or a bare number of milliseconds.
+std::chrono::milliseconds parse_duration(std::string_view text, const std::string& field);
+
+}  // namespace fauxgres::config

@@ -1,0 +1,89 @@
+// The fields of an ErrorResponse / NoticeResponse, and the PostgreSQL 15 errors fauxgres
+// sends, each with the source location (F/L/R) a real PG 15.20 reports, so bytes match.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fauxgres::protocol {
+
+struct error_fields {
+  std::string severity;  // S and V: "ERROR", "FATAL", "WARNING", "NOTICE"
+  std::string sqlstate;  // C
+  std::string message;   // M
+  std::string detail;    // D, omitted when empty
+  std::string hint;      // H, omitted when empty
+  int position = 0;      // P, omitted when 0
+  std::string where;     // W, omitted when empty
+  std::string file;      // F, omitted when empty
+  int line = 0;          // L, omitted when file is empty
+  std::string routine;   // R, omitted when file is empty
+
+  bool is_fatal() const { return severity == "FATAL" || severity == "PANIC"; }
+};
+
+// The catalogue: every error and notice whose text comes from PostgreSQL 15.
+namespace errors {
+// Startup and admission.
+error_fields unsupported_protocol(int major, int minor);  // 0A000 FATAL
+error_fields unencrypted_data_after_ssl_request();        // 08P01 FATAL + D
+error_fields invalid_startup_packet_layout();             // 08P01 FATAL
+error_fields no_user_name();                              // 28000 FATAL
+error_fields invalid_replication_value(std::string_view value);  // 22023 FATAL + H
+error_fields too_many_clients();                          // 53300 FATAL proc.c
+error_fields reserved_slots();                            // 53300 FATAL postinit.c
+error_fields starting_up();                               // 57P03 FATAL
+error_fields not_yet_accepting();                         // 57P03 FATAL + D
+error_fields in_recovery();                               // 57P03 FATAL
+error_fields shutting_down();                             // 57P03 FATAL
+error_fields no_hba_entry(std::string_view host, std::string_view user, std::string_view database,
+                          bool ssl);                      // 28000 FATAL
+error_fields unrecognized_parameter(std::string_view name, bool fatal);  // 42704
+error_fields invalid_parameter_value(std::string_view name, std::string_view value,
+                                     std::string_view detail, bool fatal);  // 22023
+error_fields identifier_truncated(std::string_view identifier, std::string_view truncated);  // 42622 NOTICE
+
+// Authentication.
+error_fields password_failed(std::string_view user);       // 28P01 FATAL
+error_fields empty_password();                              // 28P01 FATAL
+error_fields role_does_not_exist(std::string_view user);   // 28000 FATAL
+error_fields database_does_not_exist(std::string_view db);  // 3D000 FATAL
+error_fields expected_password_response(char got);          // 08P01 FATAL
+error_fields invalid_sasl_mechanism();                      // 08P01 FATAL
+error_fields malformed_scram_message(std::string_view detail);  // 08P01 FATAL + D
+
+// Session end.
+error_fields admin_terminate();               // 57P01 FATAL
+error_fields immediate_shutdown_warning();    // 57P01 WARNING (NoticeResponse)
+error_fields idle_session_timeout();          // 57P05 FATAL
+error_fields idle_in_transaction_timeout();   // 25P03 FATAL
+
+// Queries.
+error_fields cancel_user_request();              // 57014 ERROR
+error_fields cancel_statement_timeout();         // 57014 ERROR
+error_fields transaction_aborted(bool in_parse);  // 25P02 ERROR (exec_simple_query / exec_parse_message)
+error_fields no_transaction_in_progress(bool rollback);  // 25P01 WARNING
+error_fields set_local_outside_transaction();    // 25P01 WARNING
+error_fields division_by_zero();                 // 22012 ERROR
+error_fields invalid_input_syntax(std::string_view type, std::string_view value, int position);  // 22P02
+error_fields syntax_error_at(std::string_view token, int position);  // 42601 ERROR
+error_fields syntax_error_at_end(int position);                       // 42601 ERROR
+error_fields relation_does_not_exist(std::string_view name, int position);  // 42P01
+error_fields read_only_transaction(std::string_view command);         // 25006 ERROR
+
+// Extended protocol.
+error_fields statement_does_not_exist(std::string_view name);  // 26000 ERROR
+error_fields statement_already_exists(std::string_view name);  // 42P05 ERROR
+error_fields portal_does_not_exist(std::string_view name);     // 34000 ERROR
+error_fields bind_parameter_count(size_t supplied, std::string_view statement, size_t required);  // 08P01
+error_fields bind_format_count(size_t formats, size_t params);  // 08P01
+error_fields invalid_string_in_message();            // 08P01 ERROR
+error_fields insufficient_data_in_message();         // 08P01 ERROR
+error_fields invalid_message_format();               // 08P01 ERROR
+error_fields invalid_frontend_message_type(int type);  // 08P01 FATAL
+error_fields invalid_binary_representation(std::string_view type);  // 22P03 ERROR
+error_fields unsupported_format_code(int code);      // 22023 ERROR
+
+}  // namespace errors
+}  // namespace fauxgres::protocol

@@ -1,0 +1,48 @@
+// User-scripted answers: statement pattern (exact or regex) → rows or an error, with
+// optional latency. Loaded from YAML; errors name the entry and field.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/error_fields.hpp"
+#include "responder/responder.hpp"
+
+namespace fauxgres::responder {
+
+struct fixture {
+  std::string exact;                    // normalised statement text, or empty
+  std::optional<std::regex> pattern;    // when matching by regex
+  std::string pattern_text;
+  std::vector<column> columns;
+  std::vector<row> rows;
+  std::optional<std::string> tag;       // default "SELECT n" with columns, else given
+  std::optional<protocol::error_fields> error;
+  std::chrono::milliseconds latency{0};
+};
+
+class fixtures {
+ public:
+  fixtures() = default;
+  explicit fixtures(std::vector<fixture> entries) : entries_(std::move(entries)) {}
+  // Throws config::error (field path + value) on bad input.
+  static fixtures load_file(const std::string& path);
+  static fixtures load_yaml_text(std::string_view yaml, std::string_view origin);
+
+  const fixture* match(std::string_view statement) const;
+  bool empty() const { return entries_.empty(); }
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  std::vector<fixture> entries_;
+};
+
+// Whitespace-collapsed, trimmed, trailing ';' removed; used for exact matching.
+std::string normalise_statement(std::string_view sql);
+
+}  // namespace fauxgres::responder

@@ -1,0 +1,89 @@
+// The fake SQL responder: analyses one statement (as PG's parse/analyze would: parameter
+// and result types) and executes it against session state. Pure: the clock value, backend
+// pid and settings are handed in through `context`.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/error_fields.hpp"
+#include "responder/settings.hpp"
+
+namespace fauxgres::responder {
+
+class fixtures;
+
+struct column {
+  std::string name;
+  std::uint32_t type_oid = 0;
+  std::int16_t type_len = -1;
+  std::int32_t type_mod = -1;
+  std::uint32_t table_oid = 0;
+  std::int16_t column_attr = 0;
+};
+
+using value = std::optional<std::string>;  // text form; nullopt is NULL
+using row = std::vector<value>;
+
+enum class transaction_control {
+  none, begin, commit, rollback, savepoint, release, rollback_to_savepoint
+};
+
+// What the session knows about itself that statements can read or change.
+struct context {
+  settings& session_settings;
+  std::string_view user;
+  std::string_view database;
+  std::int32_t backend_pid = 0;
+  char transaction_status = 'I';  // 'I', 'T' or 'E' before the statement runs
+  std::chrono::system_clock::time_point transaction_start;  // now()
+  std::chrono::system_clock::time_point statement_start;    // clock_timestamp() base
+  const fixtures* user_fixtures = nullptr;
+  bool read_only = false;  // writes fail with 25006 (failover fault)
+};
+
+// Result of analysing one statement (Parse / Describe).
+struct statement_plan {
+  std::optional<protocol::error_fields> error;  // analysis failed (e.g. 42601, 0A000)
+  std::vector<std::uint32_t> parameter_types;   // resolved types, one per $n
+  std::optional<std::vector<column>> columns;   // nullopt: returns no rows (NoData)
+  bool empty = false;                           // empty query (EmptyQueryResponse)
+  transaction_control control = transaction_control::none;
+  std::string text;                             // the statement as given
+  std::shared_ptr<const void> detail;           // the responder's own analysis
+};
+
+// Statements that act on session objects the session owns (prepared statements, portals).
+enum class session_command { none, deallocate, deallocate_all, close_all_portals, discard_all };
+
+struct execution {
+  std::optional<protocol::error_fields> error;
+  std::vector<protocol::error_fields> notices;  // sent before CommandComplete
+  std::vector<row> rows;
+  std::string tag;               // "SET", "BEGIN", or the verb "SELECT" when counts_rows
+  bool counts_rows = false;      // CommandComplete is tag + " " + number of rows sent
+  std::chrono::milliseconds delay{0};  // pg_sleep / fixture latency: cancellable wait
+                                       // before the rows; cancel replaces them with 57014
+  session_command command = session_command::none;
+  std::string command_target;  // statement name for deallocate
+};
+
+// Splits a simple-query string into statements (quotes, dollar quotes, comments and
+// parentheses respected); empty statements are dropped.
+std::vector<std::string_view> split_statements(std::string_view sql);
+
+// Analysis: `declared` are the parameter types from Parse (0 = infer), possibly fewer
+// than the statement uses.
+statement_plan analyse(std::string_view sql, std::span<const std::uint32_t> declared,
+                       const context& ctx);
+
+// Execution with text-form parameters (the session converts binary ones first).
+execution execute(const statement_plan& plan, std::span<const value> parameters, context& ctx);
+
+}  // namespace fauxgres::responder
