@@ -1,0 +1,33 @@
+// Binding listeners the way PostgreSQL does: TCP addresses, and Unix sockets named
+// DIR/.s.PGSQL.<port> whose directory is created if needed. A socket file that a live
+// server answers on is never taken over; a stale one is replaced.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <optional>
+#include <string>
+
+#include "config/server_config.hpp"
+
+namespace fauxgres::net {
+
+struct tcp_listener {
+  const config::listener_config* config;
+  boost::asio::ip::tcp::acceptor acceptor;
+  std::uint16_t port;  // the bound port (port 0 resolved)
+};
+
+struct unix_listener {
+  const config::listener_config* config;
+  boost::asio::local::stream_protocol::acceptor acceptor;
+  std::string path;
+};
+
+// Each throws std::runtime_error naming the listener and the reason.
+tcp_listener bind_tcp(boost::asio::io_context& io, const config::listener_config& listener);
+unix_listener bind_unix(boost::asio::io_context& io, const config::listener_config& listener);
+
+std::string socket_path(const config::listener_config& listener);
+
+}  // namespace fauxgres::net

@@ -1,0 +1,70 @@
+// The network server: listeners, TLS, one coroutine per connection, the registry used for
+// cancel requests and shutdown, and signal handling. The only module that does I/O.
+#pragma once
+
+#include <boost/asio/generic/stream_protocol.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "config/server_config.hpp"
+#include "net/listeners.hpp"
+#include "net/tls.hpp"
+#include "observe/logger.hpp"
+#include "observe/stats.hpp"
+#include "responder/fixtures.hpp"
+#include "session/session.hpp"
+
+namespace fauxgres::net {
+
+class connection;
+
+class server {
+ public:
+  server(const config::server_config& config, const responder::fixtures& fixtures,
+         observe::logger& log);
+  ~server();
+
+  // Binds every listener and prepares TLS. Throws std::runtime_error naming what failed.
+  void start();
+  // One line: where it listens and a connection URL.
+  std::string ready_line() const;
+  // Serves until SIGINT/SIGTERM (fast shutdown) and returns the exit status.
+  int run();
+  // Fast shutdown as PG: 57P01 to every session, listeners closed, socket files removed.
+  void shutdown_fast();
+
+  const observe::stats& stats() const { return stats_; }
+
+ private:
+  friend class connection;
+  void accept_tcp(tcp_listener& listener);
+  void accept_unix(unix_listener& listener);
+  void adopt(boost::asio::generic::stream_protocol::socket socket,
+             const config::listener_config& listener, std::string peer);
+  void cancel(std::int32_t pid, std::int32_t key);
+  void forget(std::int32_t pid) { connections_.erase(pid); }
+
+  const config::server_config& config_;
+  observe::logger& log_;
+  boost::asio::io_context io_{1};
+  boost::asio::signal_set signals_{io_};
+  session::server_context context_;
+  std::optional<tls_setup> tls_;
+  std::vector<tcp_listener> tcp_;
+  std::vector<unix_listener> unix_;
+  std::unordered_map<std::int32_t, std::weak_ptr<connection>> connections_;
+  observe::stats stats_;
+  std::uint64_t next_id_ = 1;
+  std::int32_t next_pid_;
+  std::uint64_t key_state_;
+  std::vector<char> read_buffer_;  // shared by plain-socket reads: connections keep none
+  bool stopping_ = false;
+};
+
+}  // namespace fauxgres::net

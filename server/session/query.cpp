@@ -1,0 +1,514 @@
+// After login: simple and extended query protocol, transaction status, pipelining,
+// skip-to-Sync after errors, portals with row limits, and cancellable waits.
+#include <limits>
+
+#include "session/session_parts.hpp"
+#include "types/catalog.hpp"
+#include "types/values.hpp"
+
+namespace fauxgres::session {
+
+namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+std::vector<protocol::field_description> describe_columns(
+    const std::vector<responder::column>& columns, const std::vector<std::int16_t>& formats) {
+  std::vector<protocol::field_description> fields;
+  fields.reserve(columns.size());
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const auto& c = columns[i];
+    fields.push_back({c.name, c.table_oid, c.column_attr, c.type_oid, c.type_len, c.type_mod,
+                      i < formats.size() ? formats[i] : std::int16_t{0}});
+  }
+  return fields;
+}
+
+std::string type_name(std::uint32_t oid) {
+  const auto* t = types::find_type(oid);
+  return t ? std::string(t->name) : std::to_string(oid);
+}
+
+protocol::error_fields no_binary_output(std::uint32_t oid) {
+  protocol::error_fields e;
+  e.severity = "ERROR";
+  e.sqlstate = "42883";
+  e.message = "no binary output function available for type " + type_name(oid);
+  return e;
+}
+
+}  // namespace
+
+responder::context session::make_context() {
+  auto now = clock_();
+  return responder::context{*settings_,
+                            user_,
+                            database_,
+                            pid_,
+                            tx_status_,
+                            tx_status_ == 'I' ? now : transaction_start_,
+                            now,
+                            server_.fixtures,
+                            false};
+}
+
+bool session::refuses_in_failed_transaction(const responder::statement_plan& plan) const {
+  using tc = responder::transaction_control;
+  return plan.control != tc::commit && plan.control != tc::rollback &&
+         plan.control != tc::rollback_to_savepoint;
+}
+
+bool session::process_message() {
+  auto frame = protocol::frame_message(input(), protocol::message_limit);
+  using status = protocol::message_frame::status;
+  if (frame.state == status::need_more) return false;
+  if (frame.state == status::bad_type) {
+    auto e = protocol::errors::invalid_frontend_message_type(static_cast<unsigned char>(frame.type));
+    close_with(&e, e.message);
+    return true;
+  }
+  if (frame.state == status::bad_length) {
+    close_with(nullptr, "invalid message length");
+    return true;
+  }
+  char type = frame.type;
+  if (skip_until_sync_ && type != 'S' && type != 'X') {
+    consume(frame.length);
+    return true;
+  }
+  auto decoded = protocol::decode_message(type, frame.body);
+  consume(frame.length);
+  if (auto* failure = std::get_if<protocol::decode_error>(&decoded)) {
+    if (type == 'Q') {
+      statement_error(failure->error);
+      send_ready_for_query();
+    } else {
+      extended_error(failure->error);
+    }
+    return true;
+  }
+  std::visit(overloaded{
+                 [&](protocol::query& m) { handle_query(std::move(m.sql)); },
+                 [&](protocol::parse& m) { handle_parse(m); },
+                 [&](protocol::bind& m) { handle_bind(m); },
+                 [&](protocol::describe& m) { handle_describe(m); },
+                 [&](protocol::execute& m) { handle_execute(m); },
+                 [&](protocol::close& m) { handle_close(m); },
+                 [&](protocol::sync&) { handle_sync(); },
+                 [&](protocol::flush&) { make_sendable(); },
+                 [&](protocol::terminate&) { close_with(nullptr, "client terminated"); },
+                 [&](protocol::copy_message&) {},  // ignored outside COPY, as PG does
+                 [&](protocol::function_call&) {
+                   protocol::error_fields e{"ERROR", "0A000",
+                                            "fastpath function calls are not supported"};
+                   statement_error(e);
+                   send_ready_for_query();
+                 },
+             },
+             std::get<protocol::frontend_message>(decoded));
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// Simple query.
+
+void session::handle_query(std::string sql) {
+  auto pending = std::make_unique<pending_simple>();
+  pending->sql = std::move(sql);
+  pending->statements = responder::split_statements(pending->sql);
+  if (pending->statements.empty()) {
+    writer().empty_query_response();
+    return send_ready_for_query();
+  }
+  pending_simple_ = std::move(pending);
+  run_simple_statements();
+}
+
+void session::run_simple_statements() {
+  auto& p = *pending_simple_;
+  auto w = writer();
+  for (; p.index < p.statements.size(); ++p.index) {
+    auto text = p.statements[p.index];
+    if (server_.log_statements) events_.push_back({event::kind::statement, std::string(text)});
+    auto ctx = make_context();
+    auto plan = responder::analyse(text, {}, ctx);
+    if (tx_status_ == 'E' && refuses_in_failed_transaction(plan)) {
+      statement_error(protocol::errors::transaction_aborted(false));
+      return finish_simple_query();
+    }
+    if (plan.error) {
+      statement_error(*plan.error);
+      return finish_simple_query();
+    }
+    auto result = responder::execute(plan, {}, ctx);
+    if (result.error) {
+      statement_error(*result.error);
+      return finish_simple_query();
+    }
+    if (plan.columns) w.row_description(describe_columns(*plan.columns, {}));
+    if (result.delay.count() > 0) {
+      auto limit = statement_timeout();
+      wait_timed_out_ = limit.count() > 0 && limit < result.delay;
+      p.plan = std::move(plan);
+      p.result = std::move(result);
+      transition(state::waiting);
+      next_ = {action::kind::wait, wait_timed_out_ ? limit : p.result.delay};
+      return;
+    }
+    apply_execution(plan, result);
+    for (const auto& row : result.rows) w.data_row(row);
+    w.command_complete(result.counts_rows ? result.tag + " " + std::to_string(result.rows.size())
+                                          : result.tag);
+  }
+  finish_simple_query();
+}
+
+void session::finish_simple_query() {
+  pending_simple_.reset();
+  end_implicit_transaction();
+  report_parameter_changes();
+  send_ready_for_query();
+}
+
+// ---------------------------------------------------------------------------------------
+// Waits (pg_sleep, scripted latency) and their cancellation.
+
+void session::wait_finished() {
+  if (state_ != state::waiting) return;
+  transition(state::ready);
+  next_ = {};
+  if (wait_timed_out_) {
+    wait_timed_out_ = false;
+    auto e = protocol::errors::cancel_statement_timeout();
+    if (pending_simple_) {
+      statement_error(e);
+      finish_simple_query();
+    } else {
+      extended_error(e);
+      waiting_portal_.clear();
+    }
+    return process();
+  }
+  auto w = writer();
+  if (pending_simple_) {
+    auto& p = *pending_simple_;
+    apply_execution(p.plan, p.result);
+    for (const auto& row : p.result.rows) w.data_row(row);
+    w.command_complete(p.result.counts_rows
+                           ? p.result.tag + " " + std::to_string(p.result.rows.size())
+                           : p.result.tag);
+    ++p.index;
+    run_simple_statements();
+  } else if (auto it = portals_.find(waiting_portal_); it != portals_.end()) {
+    apply_execution(*it->second.plan, it->second.result);
+    send_portal_rows(it->second, waiting_max_rows_);
+  }
+  waiting_portal_.clear();
+  if (state_ == state::ready) process();
+}
+
+void session::cancel() {
+  if (state_ != state::waiting) return;  // a cancel for an idle session is dropped, as in PG
+  transition(state::ready);
+  next_ = {};
+  wait_timed_out_ = false;
+  auto e = protocol::errors::cancel_user_request();
+  if (pending_simple_) {
+    statement_error(e);
+    finish_simple_query();
+  } else {
+    extended_error(e);
+    waiting_portal_.clear();
+  }
+  process();
+}
+
+// ---------------------------------------------------------------------------------------
+// Extended query.
+
+void session::handle_parse(protocol::parse& message) {
+  if (!message.statement.empty() && statements_.contains(message.statement))
+    return extended_error(protocol::errors::statement_already_exists(message.statement));
+  if (server_.log_statements) events_.push_back({event::kind::statement, message.sql});
+  auto ctx = make_context();
+  auto plan = responder::analyse(message.sql, message.parameter_types, ctx);
+  if (tx_status_ == 'E' && refuses_in_failed_transaction(plan))
+    return extended_error(protocol::errors::transaction_aborted(true));
+  if (plan.error) return extended_error(*plan.error);
+  statements_[message.statement] =
+      std::make_shared<const responder::statement_plan>(std::move(plan));
+  writer().parse_complete();
+}
+
+void session::handle_bind(protocol::bind& message) {
+  auto found = statements_.find(message.statement);
+  if (found == statements_.end())
+    return extended_error(protocol::errors::statement_does_not_exist(message.statement));
+  auto plan = found->second;
+  auto& types = plan->parameter_types;
+  if (message.parameters.size() != types.size())
+    return extended_error(protocol::errors::bind_parameter_count(message.parameters.size(),
+                                                                 message.statement, types.size()));
+  auto& formats = message.parameter_formats;
+  if (formats.size() > 1 && formats.size() != message.parameters.size())
+    return extended_error(
+        protocol::errors::bind_format_count(formats.size(), message.parameters.size()));
+  if (tx_status_ == 'E' && refuses_in_failed_transaction(*plan))
+    return extended_error(protocol::errors::transaction_aborted(false));
+
+  portal p;
+  p.plan = plan;
+  p.parameters.reserve(message.parameters.size());
+  for (std::size_t i = 0; i < message.parameters.size(); ++i) {
+    auto& raw = message.parameters[i];
+    std::int16_t format = formats.empty() ? 0 : formats.size() == 1 ? formats[0] : formats[i];
+    if (format != 0 && format != 1)
+      return extended_error(protocol::errors::unsupported_parameter_format(
+          format, static_cast<int>(i + 1), message.portal));
+    if (!raw) {
+      p.parameters.emplace_back(std::nullopt);
+      continue;
+    }
+    std::optional<std::string> text;
+    if (format == 1) {
+      text = types::binary_to_text(types[i], *raw);
+      if (!text) {
+        return extended_error(protocol::errors::invalid_binary_representation(
+            static_cast<int>(i + 1), message.portal));
+      }
+    } else {
+      if (!types::valid_text_input(types[i], *raw)) {
+        auto e = protocol::errors::invalid_input_syntax(type_name(types[i]), *raw, 0);
+        e.where = protocol::errors::bind_parameter_context(message.portal,
+                                                            static_cast<int>(i + 1), true);
+        return extended_error(e);
+      }
+      text = std::move(*raw);
+    }
+    p.parameters.emplace_back(std::move(text));
+  }
+
+  std::size_t columns = plan->columns ? plan->columns->size() : 0;
+  auto& result_formats = message.result_formats;
+  if (result_formats.size() > 1 && result_formats.size() != columns) {
+    protocol::error_fields e{"ERROR", "08P01",
+                             "bind message has " + std::to_string(result_formats.size()) +
+                                 " result formats but query has " + std::to_string(columns) +
+                                 " columns"};
+    return extended_error(e);
+  }
+  for (std::size_t i = 0; i < columns; ++i) {
+    std::int16_t f = result_formats.empty()        ? 0
+                     : result_formats.size() == 1 ? result_formats[0]
+                                                  : result_formats[i];
+    if (f != 0 && f != 1) return extended_error(protocol::errors::unsupported_format_code(f));
+    p.formats.push_back(f);
+  }
+  if (!message.portal.empty() && portals_.contains(message.portal)) {
+    return extended_error(protocol::errors::portal_already_exists(message.portal));
+  }
+  portals_.insert_or_assign(message.portal, std::move(p));
+  writer().bind_complete();
+}
+
+void session::handle_describe(const protocol::describe& message) {
+  auto w = writer();
+  if (message.kind == 'S') {
+    auto found = statements_.find(message.name);
+    if (found == statements_.end())
+      return extended_error(protocol::errors::statement_does_not_exist(message.name, true));
+    const auto& plan = *found->second;
+    if (tx_status_ == 'E' && plan.columns)
+      return extended_error(protocol::errors::transaction_aborted(false));
+    w.parameter_description(plan.parameter_types);
+    if (plan.columns)
+      w.row_description(describe_columns(*plan.columns, {}));
+    else
+      w.no_data();
+    return;
+  }
+  auto found = portals_.find(message.name);
+  if (found == portals_.end())
+    return extended_error(protocol::errors::portal_does_not_exist(message.name, true));
+  const auto& p = found->second;
+  if (p.plan->columns)
+    w.row_description(describe_columns(*p.plan->columns, p.formats));
+  else
+    w.no_data();
+}
+
+void session::handle_execute(const protocol::execute& message) {
+  auto found = portals_.find(message.portal);
+  if (found == portals_.end())
+    return extended_error(protocol::errors::portal_does_not_exist(message.portal));
+  auto& p = found->second;
+  if (!p.executed) {
+    if (tx_status_ == 'E' && refuses_in_failed_transaction(*p.plan))
+      return extended_error(protocol::errors::transaction_aborted(false));
+    p.executed = true;
+    if (p.plan->empty) {
+      p.completed = true;
+      writer().empty_query_response();
+      return;
+    }
+    auto ctx = make_context();
+    p.result = responder::execute(*p.plan, p.parameters, ctx);
+    if (p.result.error) {
+      p.completed = true;
+      return extended_error(*p.result.error);
+    }
+    if (p.result.delay.count() > 0) {
+      auto limit = statement_timeout();
+      wait_timed_out_ = limit.count() > 0 && limit < p.result.delay;
+      waiting_portal_ = message.portal;
+      waiting_max_rows_ = message.max_rows;
+      transition(state::waiting);
+      next_ = {action::kind::wait, wait_timed_out_ ? limit : p.result.delay};
+      return;
+    }
+    apply_execution(*p.plan, p.result);
+  } else if (p.plan->empty) {
+    writer().empty_query_response();
+    return;
+  }
+  send_portal_rows(p, message.max_rows);
+}
+
+void session::send_portal_rows(portal& p, std::int32_t max_rows) {
+  auto w = writer();
+  auto& result = p.result;
+  if (!p.plan->columns) {
+    p.completed = true;
+    w.command_complete(result.tag);
+    return;
+  }
+  const auto& columns = *p.plan->columns;
+  bool any_binary = false;
+  for (auto f : p.formats) any_binary |= f == 1;
+  std::size_t limit = max_rows > 0 ? static_cast<std::size_t>(max_rows)
+                                   : std::numeric_limits<std::size_t>::max();
+  std::size_t sent = 0;
+  std::vector<std::optional<std::string>> encoded;
+  while (!p.completed && p.next_row < result.rows.size() && sent < limit) {
+    const auto& row = result.rows[p.next_row];
+    if (!any_binary) {
+      w.data_row(row);
+    } else {
+      encoded.clear();
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        if (!row[i] || i >= p.formats.size() || p.formats[i] == 0) {
+          encoded.push_back(row[i]);
+          continue;
+        }
+        auto binary = types::text_to_binary(columns[i].type_oid, *row[i]);
+        if (!binary) {
+          p.completed = true;
+          return extended_error(no_binary_output(columns[i].type_oid));
+        }
+        encoded.push_back(std::move(binary));
+      }
+      w.data_row(encoded);
+    }
+    ++p.next_row;
+    ++sent;
+  }
+  if (max_rows > 0 && sent == limit) {  // PG suspends as soon as n rows went out
+    w.portal_suspended();
+    return;
+  }
+  p.completed = true;
+  w.command_complete(result.counts_rows ? result.tag + " " + std::to_string(sent) : result.tag);
+}
+
+void session::handle_close(const protocol::close& message) {
+  if (message.kind == 'S')
+    statements_.erase(message.name);
+  else
+    portals_.erase(message.name);
+  writer().close_complete();
+}
+
+void session::handle_sync() {
+  skip_until_sync_ = false;
+  end_implicit_transaction();
+  report_parameter_changes();
+  send_ready_for_query();
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared by both protocols.
+
+void session::extended_error(const protocol::error_fields& error) {
+  statement_error(error);
+  skip_until_sync_ = true;
+}
+
+void session::statement_error(const protocol::error_fields& error) {
+  writer().error_response(error);
+  if (tx_status_ == 'T') tx_status_ = 'E';
+}
+
+void session::apply_execution(const responder::statement_plan& plan,
+                              responder::execution& result) {
+  auto w = writer();
+  for (const auto& notice : result.notices) w.notice_response(notice);
+  using tc = responder::transaction_control;
+  switch (plan.control) {
+    case tc::begin:
+      if (tx_status_ == 'I') {
+        tx_status_ = 'T';
+        transaction_start_ = clock_();
+        settings_->transaction_begin();
+      }
+      break;
+    case tc::commit:
+      if (tx_status_ == 'T')
+        settings_->transaction_commit();
+      else if (tx_status_ == 'E')
+        settings_->transaction_rollback();
+      tx_status_ = 'I';
+      break;
+    case tc::rollback:
+      if (tx_status_ != 'I') settings_->transaction_rollback();
+      tx_status_ = 'I';
+      break;
+    case tc::rollback_to_savepoint:
+      if (tx_status_ == 'E') tx_status_ = 'T';
+      break;
+    case tc::savepoint:
+    case tc::release:
+    case tc::none:
+      break;
+  }
+  using sc = responder::session_command;
+  switch (result.command) {
+    case sc::deallocate: statements_.erase(result.command_target); break;
+    case sc::deallocate_all: statements_.clear(); break;
+    case sc::close_all_portals: portals_.clear(); break;
+    case sc::discard_all:
+      statements_.clear();
+      portals_.clear();
+      break;
+    case sc::none: break;
+  }
+}
+
+void session::end_implicit_transaction() {
+  // Outside a transaction block the implicit transaction ends here and takes its portals.
+  if (tx_status_ == 'I') portals_.clear();
+}
+
+void session::report_parameter_changes() {
+  auto w = writer();
+  for (const auto& [name, value] : settings_->take_report_changes()) w.parameter_status(name, value);
+}
+
+void session::send_ready_for_query() {
+  writer().ready_for_query(tx_status_);
+  make_sendable();
+}
+
+}  // namespace fauxgres::session

@@ -1,0 +1,144 @@
+// The session's core: input dispatch by state, state transitions, closing, timers.
+#include "session/session_parts.hpp"
+
+#include <charconv>
+
+namespace fauxgres::session {
+
+std::string_view to_string(state s) {
+  switch (s) {
+    case state::startup: return "startup";
+    case state::tls_handshake: return "tls_handshake";
+    case state::authenticating: return "authenticating";
+    case state::ready: return "ready";
+    case state::waiting: return "waiting";
+    case state::closed: return "closed";
+  }
+  return "unknown";
+}
+
+session::session(const server_context& server, connection_info connection,
+                 std::int32_t backend_pid, std::int32_t secret_key, random_source random,
+                 clock_source clock)
+    : server_(server),
+      connection_(std::move(connection)),
+      pid_(backend_pid),
+      secret_(secret_key),
+      random_(std::move(random)),
+      clock_(std::move(clock)) {}
+
+session::~session() = default;
+
+void session::receive(std::string_view bytes) {
+  if (state_ == state::closed) return;
+  in_.append(bytes);
+  process();
+}
+
+void session::process() {
+  if (state_ == state::closed) return;
+  next_ = {};
+  for (bool progressed = true; progressed && next_.what == action::kind::read;) {
+    switch (state_) {
+      case state::startup: progressed = process_startup_packet(); break;
+      case state::authenticating: progressed = process_auth_message(); break;
+      case state::ready: progressed = process_message(); break;
+      default: progressed = false; break;  // input is held while waiting or in TLS setup
+    }
+  }
+  // Like PG's 8 KB output buffer: a long pipeline without Flush still gets sent.
+  if (out_.size() - sendable_ > 8192) make_sendable();
+  if (in_pos_ == in_.size()) {
+    in_.clear();
+    in_pos_ = 0;
+    if (in_.capacity() > 16384) in_.shrink_to_fit();
+  } else if (in_pos_ > 0) {
+    in_.erase(0, in_pos_);
+    in_pos_ = 0;
+  }
+}
+
+void session::output_sent() {
+  out_.erase(0, sendable_);
+  sendable_ = 0;
+  if (out_.empty() && out_.capacity() > 4096) out_.shrink_to_fit();
+}
+
+void session::transition(state to) { state_ = to; }
+
+void session::close_with(const protocol::error_fields* error, std::string_view reason,
+                         action::kind how) {
+  if (state_ == state::closed) return;
+  if (error) {
+    auto w = writer();
+    if (error->severity == "WARNING" || error->severity == "NOTICE")
+      w.notice_response(*error);
+    else
+      w.error_response(*error);
+  }
+  make_sendable();
+  transition(state::closed);
+  next_ = {how, {}};
+  events_.push_back({event::kind::closing, std::string(reason)});
+}
+
+void session::authentication_timeout() {
+  if (state_ == state::startup || state_ == state::authenticating ||
+      state_ == state::tls_handshake)
+    close_with(nullptr, "authentication timeout");
+}
+
+void session::terminate(const protocol::error_fields& why) {
+  if (state_ == state::closed) return;
+  // During startup and authentication PG sends nothing from interrupts.
+  if (!logged_in()) return close_with(nullptr, why.message);
+  close_with(&why, why.message);
+}
+
+void session::idle_timeout() {
+  if (state_ != state::ready) return;
+  if (tx_status_ != 'I')
+    terminate(protocol::errors::idle_in_transaction_timeout());
+  else
+    terminate(protocol::errors::idle_session_timeout());
+}
+
+namespace {
+
+// A GUC time value in milliseconds: "0", "1500", "2s", "5min", "250ms", "1h".
+std::chrono::milliseconds parse_guc_milliseconds(std::string_view text) {
+  std::int64_t number = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (ec != std::errc() || number <= 0) return std::chrono::milliseconds(0);
+  std::string_view unit(end, text.data() + text.size() - end);
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  if (unit.empty() || unit == "ms") return std::chrono::milliseconds(number);
+  if (unit == "s") return std::chrono::seconds(number);
+  if (unit == "min") return std::chrono::minutes(number);
+  if (unit == "h") return std::chrono::hours(number);
+  if (unit == "d") return std::chrono::hours(24 * number);
+  if (unit == "us") return std::chrono::milliseconds(number / 1000);
+  return std::chrono::milliseconds(0);
+}
+
+}  // namespace
+
+std::chrono::milliseconds session::idle_limit() const {
+  if (state_ != state::ready || !settings_) return std::chrono::milliseconds(0);
+  auto name = tx_status_ == 'I' ? "idle_session_timeout" : "idle_in_transaction_session_timeout";
+  return parse_guc_milliseconds(settings_->get(name).value_or("0"));
+}
+
+std::chrono::milliseconds session::statement_timeout() const {
+  if (!settings_) return std::chrono::milliseconds(0);
+  return parse_guc_milliseconds(settings_->get("statement_timeout").value_or("0"));
+}
+
+std::string session::application_name() const {
+  if (settings_) return settings_->get("application_name").value_or("");
+  for (const auto& [name, value] : startup_options_)
+    if (name == "application_name") return value;
+  return {};
+}
+
+}  // namespace fauxgres::session

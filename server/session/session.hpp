@@ -1,0 +1,200 @@
+// One client connection's protocol state machine: startup → (TLS) → auth → ready ⇄ query.
+// Pure: it consumes received bytes and timer/cancel notifications and produces bytes to
+// send plus one action for the network layer (read on, start TLS, wait, close, reset).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <array>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/scram.hpp"
+#include "config/server_config.hpp"
+#include "protocol/backend.hpp"
+#include "protocol/frontend.hpp"
+#include "responder/fixtures.hpp"
+#include "responder/responder.hpp"
+
+namespace fauxgres::session {
+
+// Read-only inputs shared by every session of a server.
+struct server_context {
+  const config::server_config* config = nullptr;
+  const responder::fixtures* fixtures = nullptr;
+  std::string server_secret;  // seeds mock SCRAM salts
+  // SCRAM verifiers of configured users, derived once at startup (PBKDF2 is costly).
+  std::map<std::string, auth::scram_secret, std::less<>> scram_secrets;
+  bool tls_ready = false;     // a TLS context exists
+  bool log_statements = false;
+};
+
+struct connection_info {
+  const config::listener_config* listener = nullptr;
+  std::string peer;  // "127.0.0.1:53422" or "[local]"
+  bool unix_socket = false;
+};
+
+enum class state {
+  startup,         // waiting for SSLRequest / StartupMessage
+  tls_handshake,   // 'S' sent; the network layer runs the handshake
+  authenticating,  // waiting for the client's password / SASL message
+  ready,           // logged in, processing messages
+  waiting,         // a statement is sleeping (pg_sleep, latency); input is held
+  closed,          // nothing more will be sent or read
+};
+std::string_view to_string(state s);
+
+// What the network layer must do once it has sent `output()`.
+struct action {
+  enum class kind { read, start_tls, wait, close, reset };
+  kind what = kind::read;
+  std::chrono::milliseconds wait_for{0};  // for wait
+};
+
+// Things worth logging or counting, drained by the network layer.
+struct event {
+  enum class kind { startup, auth_ok, auth_failed, statement, cancel_request, closing };
+  kind what;
+  std::string text;  // statement text, failure reason, close reason
+  std::int32_t cancel_pid = 0;
+  std::int32_t cancel_key = 0;
+};
+
+// Random bytes come from outside so the session stays deterministic under test.
+using random_source = std::function<void(std::span<std::uint8_t>)>;
+using clock_source = std::function<std::chrono::system_clock::time_point()>;
+
+class session {
+ public:
+  session(const server_context& server, connection_info connection, std::int32_t backend_pid,
+          std::int32_t secret_key, random_source random, clock_source clock);
+  ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+  // Inputs.
+  void receive(std::string_view bytes);
+  void tls_established(std::optional<std::vector<std::uint8_t>> server_end_point);
+  void wait_finished();
+  void cancel();                 // a matching CancelRequest arrived
+  void authentication_timeout();  // startup/auth took too long: silent close
+  void idle_timeout();            // idle_session_timeout / idle_in_transaction timeout
+  void terminate(const protocol::error_fields& why);  // unsolicited FATAL/WARNING, then close
+
+  // Outputs.
+  std::string_view output() const { return std::string_view(out_).substr(0, sendable_); }
+  void output_sent();  // the network layer wrote output()
+  action next_action() const { return next_; }
+  std::vector<event> take_events() { return std::exchange(events_, {}); }
+
+  // Introspection.
+  state current_state() const { return state_; }
+  char transaction_status() const { return tx_status_; }
+  std::int32_t backend_pid() const { return pid_; }
+  std::int32_t secret_key() const { return secret_; }
+  const std::string& user() const { return user_; }
+  const std::string& database() const { return database_; }
+  std::string application_name() const;
+  bool logged_in() const { return state_ == state::ready || state_ == state::waiting; }
+  // Idle limit from idle_session_timeout / idle_in_transaction_session_timeout, or 0.
+  std::chrono::milliseconds idle_limit() const;
+
+ private:
+  struct portal;
+  struct pending_simple;
+
+  void process();
+  void transition(state to);
+  void close_with(const protocol::error_fields* error, std::string_view reason,
+                  action::kind how = action::kind::close);
+  void make_sendable() { sendable_ = out_.size(); }
+  std::string_view input() const { return std::string_view(in_).substr(in_pos_); }
+  void consume(std::size_t n) { in_pos_ += n; }
+  protocol::backend_writer writer() { return protocol::backend_writer(out_); }
+
+  // Startup and authentication (startup.cpp).
+  bool process_startup_packet();
+  void handle_startup(protocol::startup_message& message);
+  void begin_authentication();
+  bool process_auth_message();
+  void handle_password(std::string_view body);
+  void handle_sasl(std::string_view body);
+  void authentication_failed(const protocol::error_fields& error, std::string_view reason);
+  void complete_login();
+
+  // Queries (query.cpp).
+  bool process_message();
+  void handle_query(std::string sql);
+  void run_simple_statements();
+  void finish_simple_query();
+  void handle_parse(protocol::parse& message);
+  void handle_bind(protocol::bind& message);
+  void handle_describe(const protocol::describe& message);
+  void handle_execute(const protocol::execute& message);
+  void handle_close(const protocol::close& message);
+  void handle_sync();
+  void send_portal_rows(portal& p, std::int32_t max_rows);
+  void extended_error(const protocol::error_fields& error);
+  void statement_error(const protocol::error_fields& error);
+  bool refuses_in_failed_transaction(const responder::statement_plan& plan) const;
+  void apply_execution(const responder::statement_plan& plan, responder::execution& result);
+  void report_parameter_changes();
+  void send_ready_for_query();
+  void end_implicit_transaction();
+  responder::context make_context();
+  std::chrono::milliseconds statement_timeout() const;
+
+  const server_context& server_;
+  connection_info connection_;
+  std::int32_t pid_;
+  std::int32_t secret_;
+  random_source random_;
+  clock_source clock_;
+
+  state state_ = state::startup;
+  action next_;
+  std::string in_;
+  std::size_t in_pos_ = 0;  // bytes of in_ already consumed
+  std::string out_;
+  std::size_t sendable_ = 0;
+  std::vector<event> events_;
+
+  // Startup.
+  bool ssl_done_ = false;
+  bool gss_done_ = false;
+  bool tls_active_ = false;
+  bool unencrypted_data_after_ssl_ = false;
+  std::optional<std::vector<std::uint8_t>> tls_end_point_;
+  std::string user_;
+  std::string database_;
+  std::vector<std::pair<std::string, std::string>> startup_options_;
+  const config::user_config* user_config_ = nullptr;
+
+  // Authentication.
+  enum class auth_step { none, password, md5, sasl_initial, sasl_final };
+  auth_step auth_step_ = auth_step::none;
+  auth::method auth_method_ = auth::method::trust;
+  std::array<std::uint8_t, 4> md5_salt_{};
+  std::unique_ptr<auth::scram_exchange> scram_;
+
+  // Logged-in state.
+  std::unique_ptr<responder::settings> settings_;
+  char tx_status_ = 'I';
+  bool skip_until_sync_ = false;
+  std::chrono::system_clock::time_point transaction_start_;
+  std::map<std::string, std::shared_ptr<const responder::statement_plan>, std::less<>> statements_;
+  std::map<std::string, portal, std::less<>> portals_;
+  std::unique_ptr<pending_simple> pending_simple_;  // a simple query in progress
+  std::string waiting_portal_;                      // an Execute sleeping
+  std::int32_t waiting_max_rows_ = 0;
+  bool wait_timed_out_ = false;  // the wait is a statement_timeout
+};
+
+}  // namespace fauxgres::session

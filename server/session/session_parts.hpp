@@ -1,0 +1,29 @@
+// Private parts of a session shared by its implementation files: portals and a
+// simple query in progress.
+#pragma once
+
+#include "session/session.hpp"
+
+namespace fauxgres::session {
+
+// A bound statement: its plan, parameters, output formats, and how far Execute got.
+struct session::portal {
+  std::shared_ptr<const responder::statement_plan> plan;
+  std::vector<responder::value> parameters;
+  std::vector<std::int16_t> formats;  // one per result column
+  bool executed = false;
+  bool completed = false;
+  responder::execution result;
+  std::size_t next_row = 0;
+};
+
+// A simple Query string being worked through statement by statement.
+struct session::pending_simple {
+  std::string sql;
+  std::vector<std::string_view> statements;  // views into sql
+  std::size_t index = 0;
+  responder::statement_plan plan;  // of the statement waiting
+  responder::execution result;
+};
+
+}  // namespace fauxgres::session
