@@ -8,7 +8,11 @@ namespace fauxgres::auth {
 
 enum class method { trust, password, md5, scram_sha_256 };
 
-std::string_view to_string(method m);                      // "trust", "scram-sha-256", ...
+std::string_view to_string(method m);                          // "trust", "scram-sha-256", ...
 std::optional<method> method_from_string(std::string_view s);  // exact names only
+
+// Compares two secrets in time that depends only on their lengths (for cleartext passwords
+// and md5 responses).
+bool constant_time_equals(std::string_view a, std::string_view b);
 
 }  // namespace fauxgres::auth

@@ -16,10 +16,11 @@ namespace fauxgres::config {
 struct listener_config {
   enum class kind { tcp, unix_socket };
   kind type = kind::tcp;
-  std::string name;     // "tcp0", "unix0" unless named in the config file
-  std::string address;  // TCP host (IPv4/IPv6 literal or "localhost"), or socket directory
-  std::uint16_t port = 5432;  // TCP port (0 = pick one); for unix, the .s.PGSQL.<port> suffix
-  std::optional<bool> ssl;    // per-listener override of server TLS
+  std::string name;            // "tcp0", "unix0" unless named in the config file
+  std::string address;         // TCP host (IPv4/IPv6 literal or "localhost"), or socket directory
+  std::uint16_t port = 5432;   // TCP port (0 = pick one); for unix, the .s.PGSQL.<port> suffix
+  bool port_explicit = false;  // port given for this listener; else it follows server `port`
+  std::optional<bool> ssl;     // per-listener override of server TLS
   std::optional<auth::method> auth;  // per-listener override of the auth method
 };
 
@@ -39,10 +40,10 @@ struct tls_config {
 struct server_config {
   std::vector<listener_config> listeners;  // never empty after parsing
   std::uint16_t port = 5432;
-  std::vector<user_config> users;          // empty: any user, trust
-  std::optional<auth::method> auth;        // default: trust without users, else scram
-  std::vector<std::string> databases;      // empty: any database
-  tls_config tls;
+  std::vector<user_config> users;      // empty: any user, trust
+  std::optional<auth::method> auth;    // default: trust without users, else scram
+  std::vector<std::string> databases;  // empty: any database
+  tls_config tls;                      // cert/key alone do not turn TLS on
   std::string fixtures_file;
   std::string log_format = "text";  // text | json
   std::string log_level = "info";   // trace debug info warn error critical off
