@@ -29,15 +29,17 @@ done
 # Node.js and npm: the machine's own (nodesource) build when present, else Debian's.
 if [ "${1:-}" != "--build-only" ] && ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
 if [ ${#missing[@]} -gt 0 ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  echo "installing: ${missing[*]}"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # A packaged PostgreSQL cluster must not hold port 5432: fauxgres' default port.
 if command -v pg_lsclusters >/dev/null 2>&1; then
   pg_lsclusters -h 2>/dev/null | while read -r ver name _; do
-    pg_ctlcluster "$ver" "$name" stop 2>/dev/null || true
+    pg_ctlcluster "$ver" "$name" stop >/dev/null 2>&1 || true
   done
 fi
 

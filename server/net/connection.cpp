@@ -36,8 +36,8 @@ connection::connection(server& owner, socket_type socket, const config::listener
       peer_(std::move(peer)),
       id_(id),
       session_(owner.context_,
-               {&listener, peer_, listener.type == config::listener_config::kind::unix_socket},
-               pid, key, fill_random, [] { return std::chrono::system_clock::now(); }),
+               {&listener, peer_, listener.type == config::listener_config::kind::unix_socket}, pid,
+               key, fill_random, [] { return std::chrono::system_clock::now(); }),
       wait_timer_(socket_.get_executor()),
       deadline_timer_(socket_.get_executor()),
       opened_(std::chrono::steady_clock::now()) {}
@@ -165,7 +165,8 @@ awaitable<connection::read_outcome> connection::read_more() {
     if (!ec) {
       auto& buffer = server_.read_buffer_;
       n = socket_.read_some(asio::buffer(buffer), ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again) co_return read_outcome::data;
+      if (ec == asio::error::would_block || ec == asio::error::try_again)
+        co_return read_outcome::data;
       if (!ec) session_.receive(std::string_view(buffer.data(), n));
     }
   }

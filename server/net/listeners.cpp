@@ -60,8 +60,8 @@ unix_listener bind_unix(asio::io_context& io, const config::listener_config& lis
   std::error_code fs_error;
   fs::create_directories(listener.address, fs_error);
   if (fs_error)
-    throw std::runtime_error(listener_name(listener) + ": cannot create directory: " +
-                             fs_error.message());
+    throw std::runtime_error(listener_name(listener) +
+                             ": cannot create directory: " + fs_error.message());
   if (fs::exists(fs::symlink_status(path))) {
     local::socket probe(io);
     boost::system::error_code ec;

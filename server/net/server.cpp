@@ -108,8 +108,8 @@ std::string server::ready_line() const {
     url += (host.is_v6() ? "[" + host.to_string() + "]" : host.to_string()) + ":" +
            std::to_string(tcp_.front().port) + "/" + percent_encode(database);
   } else if (!unix_.empty()) {
-    url += "/" + percent_encode(database) + "?host=" +
-           percent_encode(unix_.front().config->address) +
+    url += "/" + percent_encode(database) +
+           "?host=" + percent_encode(unix_.front().config->address) +
            "&port=" + std::to_string(unix_.front().config->port);
   }
   return line + " (url: " + url + ")";
@@ -126,7 +126,8 @@ void server::accept_tcp(tcp_listener& listener) {
     if (ec == asio::error::operation_aborted || stopping_) return;
     if (!ec) {
       auto remote = socket.remote_endpoint(ec);
-      std::string peer = ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
+      std::string peer =
+          ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
       auto protocol = socket.local_endpoint().protocol();
       generic_socket generic(io_, asio::generic::stream_protocol(protocol.family(), IPPROTO_TCP),
                              socket.release());
@@ -139,25 +140,26 @@ void server::accept_tcp(tcp_listener& listener) {
 }
 
 void server::accept_unix(unix_listener& listener) {
-  listener.acceptor.async_accept([this, &listener](boost::system::error_code ec,
-                                                   asio::local::stream_protocol::socket socket) {
-    if (ec == asio::error::operation_aborted || stopping_) return;
-    if (!ec) {
-      generic_socket generic(io_, asio::generic::stream_protocol(AF_UNIX, 0), socket.release());
-      adopt(std::move(generic), *listener.config, "[local]");
-    } else {
-      log_.log(observe::level::warn, "accept failed", {{"error", ec.message()}});
-    }
-    accept_unix(listener);
-  });
+  listener.acceptor.async_accept(
+      [this, &listener](boost::system::error_code ec, asio::local::stream_protocol::socket socket) {
+        if (ec == asio::error::operation_aborted || stopping_) return;
+        if (!ec) {
+          generic_socket generic(io_, asio::generic::stream_protocol(AF_UNIX, 0), socket.release());
+          adopt(std::move(generic), *listener.config, "[local]");
+        } else {
+          log_.log(observe::level::warn, "accept failed", {{"error", ec.message()}});
+        }
+        accept_unix(listener);
+      });
 }
 
 void server::adopt(generic_socket socket, const config::listener_config& listener,
                    std::string peer) {
   auto pid = next_pid_++;
   key_state_ = key_state_ * 6364136223846793005ULL + 1442695040888963407ULL;  // LCG step
-  auto c = std::make_shared<connection>(*this, std::move(socket), listener, std::move(peer),
-                                        next_id_++, pid, static_cast<std::int32_t>(key_state_ >> 32));
+  auto c =
+      std::make_shared<connection>(*this, std::move(socket), listener, std::move(peer), next_id_++,
+                                   pid, static_cast<std::int32_t>(key_state_ >> 32));
   connections_[pid] = c;
   stats_.connection_opened(listener.name);
   asio::co_spawn(io_, c->run(), asio::detached);

@@ -1,9 +1,9 @@
 // Text and JSON-lines rendering of log events on top of spdlog.
 #include "observe/logger.hpp"
 
-#include <boost/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <boost/json.hpp>
 
 namespace fauxgres::observe {
 
@@ -14,7 +14,7 @@ spdlog::level::level_enum to_spdlog(level l) {
 }
 
 std::string_view level_name(level l) {
-  static constexpr std::string_view names[] = {"trace", "debug", "info", "warn",
+  static constexpr std::string_view names[] = {"trace", "debug",    "info", "warn",
                                                "error", "critical", "off"};
   return names[static_cast<int>(l)];
 }
@@ -66,8 +66,7 @@ void logger::log(level l, std::string_view event, std::initializer_list<field> f
     o["ts"] = std::chrono::duration<double>(now.time_since_epoch()).count();
     o["level"] = level_name(l);
     o["event"] = event;
-    for (const auto& f : fields)
-      std::visit([&](const auto& v) { o[f.key] = v; }, f.value);
+    for (const auto& f : fields) std::visit([&](const auto& v) { o[f.key] = v; }, f.value);
     line = boost::json::serialize(o);
   } else {
     line.append(event);

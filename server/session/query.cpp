@@ -44,14 +44,10 @@ protocol::error_fields no_binary_output(std::uint32_t oid) {
 
 responder::context session::make_context() {
   auto now = clock_();
-  return responder::context{*settings_,
-                            user_,
-                            database_,
-                            pid_,
-                            tx_status_,
-                            tx_status_ == 'I' ? now : transaction_start_,
-                            now,
-                            server_.fixtures,
+  return responder::context{*settings_, user_,
+                            database_,  pid_,
+                            tx_status_, tx_status_ == 'I' ? now : transaction_start_,
+                            now,        server_.fixtures,
                             false};
 }
 
@@ -66,7 +62,8 @@ bool session::process_message() {
   using status = protocol::message_frame::status;
   if (frame.state == status::need_more) return false;
   if (frame.state == status::bad_type) {
-    auto e = protocol::errors::invalid_frontend_message_type(static_cast<unsigned char>(frame.type));
+    auto e =
+        protocol::errors::invalid_frontend_message_type(static_cast<unsigned char>(frame.type));
     close_with(&e, e.message);
     return true;
   }
@@ -90,25 +87,25 @@ bool session::process_message() {
     }
     return true;
   }
-  std::visit(overloaded{
-                 [&](protocol::query& m) { handle_query(std::move(m.sql)); },
-                 [&](protocol::parse& m) { handle_parse(m); },
-                 [&](protocol::bind& m) { handle_bind(m); },
-                 [&](protocol::describe& m) { handle_describe(m); },
-                 [&](protocol::execute& m) { handle_execute(m); },
-                 [&](protocol::close& m) { handle_close(m); },
-                 [&](protocol::sync&) { handle_sync(); },
-                 [&](protocol::flush&) { make_sendable(); },
-                 [&](protocol::terminate&) { close_with(nullptr, "client terminated"); },
-                 [&](protocol::copy_message&) {},  // ignored outside COPY, as PG does
-                 [&](protocol::function_call&) {
-                   protocol::error_fields e{"ERROR", "0A000",
-                                            "fastpath function calls are not supported"};
-                   statement_error(e);
-                   send_ready_for_query();
-                 },
-             },
-             std::get<protocol::frontend_message>(decoded));
+  std::visit(
+      overloaded{
+          [&](protocol::query& m) { handle_query(std::move(m.sql)); },
+          [&](protocol::parse& m) { handle_parse(m); },
+          [&](protocol::bind& m) { handle_bind(m); },
+          [&](protocol::describe& m) { handle_describe(m); },
+          [&](protocol::execute& m) { handle_execute(m); },
+          [&](protocol::close& m) { handle_close(m); },
+          [&](protocol::sync&) { handle_sync(); },
+          [&](protocol::flush&) { make_sendable(); },
+          [&](protocol::terminate&) { close_with(nullptr, "client terminated"); },
+          [&](protocol::copy_message&) {},  // ignored outside COPY, as PG does
+          [&](protocol::function_call&) {
+            protocol::error_fields e{"ERROR", "0A000", "fastpath function calls are not supported"};
+            statement_error(e);
+            send_ready_for_query();
+          },
+      },
+      std::get<protocol::frontend_message>(decoded));
   return true;
 }
 
@@ -282,8 +279,8 @@ void session::handle_bind(protocol::bind& message) {
     } else {
       if (!types::valid_text_input(types[i], *raw)) {
         auto e = protocol::errors::invalid_input_syntax(type_name(types[i]), *raw, 0);
-        e.where = protocol::errors::bind_parameter_context(message.portal,
-                                                            static_cast<int>(i + 1), true);
+        e.where =
+            protocol::errors::bind_parameter_context(message.portal, static_cast<int>(i + 1), true);
         return extended_error(e);
       }
       text = std::move(*raw);
@@ -301,7 +298,7 @@ void session::handle_bind(protocol::bind& message) {
     return extended_error(e);
   }
   for (std::size_t i = 0; i < columns; ++i) {
-    std::int16_t f = result_formats.empty()        ? 0
+    std::int16_t f = result_formats.empty()       ? 0
                      : result_formats.size() == 1 ? result_formats[0]
                                                   : result_formats[i];
     if (f != 0 && f != 1) return extended_error(protocol::errors::unsupported_format_code(f));
@@ -388,8 +385,8 @@ void session::send_portal_rows(portal& p, std::int32_t max_rows) {
   const auto& columns = *p.plan->columns;
   bool any_binary = false;
   for (auto f : p.formats) any_binary |= f == 1;
-  std::size_t limit = max_rows > 0 ? static_cast<std::size_t>(max_rows)
-                                   : std::numeric_limits<std::size_t>::max();
+  std::size_t limit =
+      max_rows > 0 ? static_cast<std::size_t>(max_rows) : std::numeric_limits<std::size_t>::max();
   std::size_t sent = 0;
   std::vector<std::optional<std::string>> encoded;
   while (!p.completed && p.next_row < result.rows.size() && sent < limit) {
@@ -451,8 +448,7 @@ void session::statement_error(const protocol::error_fields& error) {
   if (tx_status_ == 'T') tx_status_ = 'E';
 }
 
-void session::apply_execution(const responder::statement_plan& plan,
-                              responder::execution& result) {
+void session::apply_execution(const responder::statement_plan& plan, responder::execution& result) {
   auto w = writer();
   for (const auto& notice : result.notices) w.notice_response(notice);
   using tc = responder::transaction_control;
@@ -485,14 +481,21 @@ void session::apply_execution(const responder::statement_plan& plan,
   }
   using sc = responder::session_command;
   switch (result.command) {
-    case sc::deallocate: statements_.erase(result.command_target); break;
-    case sc::deallocate_all: statements_.clear(); break;
-    case sc::close_all_portals: portals_.clear(); break;
+    case sc::deallocate:
+      statements_.erase(result.command_target);
+      break;
+    case sc::deallocate_all:
+      statements_.clear();
+      break;
+    case sc::close_all_portals:
+      portals_.clear();
+      break;
     case sc::discard_all:
       statements_.clear();
       portals_.clear();
       break;
-    case sc::none: break;
+    case sc::none:
+      break;
   }
 }
 
@@ -503,7 +506,8 @@ void session::end_implicit_transaction() {
 
 void session::report_parameter_changes() {
   auto w = writer();
-  for (const auto& [name, value] : settings_->take_report_changes()) w.parameter_status(name, value);
+  for (const auto& [name, value] : settings_->take_report_changes())
+    w.parameter_status(name, value);
 }
 
 void session::send_ready_for_query() {

@@ -7,19 +7,24 @@ namespace fauxgres::session {
 
 std::string_view to_string(state s) {
   switch (s) {
-    case state::startup: return "startup";
-    case state::tls_handshake: return "tls_handshake";
-    case state::authenticating: return "authenticating";
-    case state::ready: return "ready";
-    case state::waiting: return "waiting";
-    case state::closed: return "closed";
+    case state::startup:
+      return "startup";
+    case state::tls_handshake:
+      return "tls_handshake";
+    case state::authenticating:
+      return "authenticating";
+    case state::ready:
+      return "ready";
+    case state::waiting:
+      return "waiting";
+    case state::closed:
+      return "closed";
   }
   return "unknown";
 }
 
-session::session(const server_context& server, connection_info connection,
-                 std::int32_t backend_pid, std::int32_t secret_key, random_source random,
-                 clock_source clock)
+session::session(const server_context& server, connection_info connection, std::int32_t backend_pid,
+                 std::int32_t secret_key, random_source random, clock_source clock)
     : server_(server),
       connection_(std::move(connection)),
       pid_(backend_pid),
@@ -40,10 +45,18 @@ void session::process() {
   next_ = {};
   for (bool progressed = true; progressed && next_.what == action::kind::read;) {
     switch (state_) {
-      case state::startup: progressed = process_startup_packet(); break;
-      case state::authenticating: progressed = process_auth_message(); break;
-      case state::ready: progressed = process_message(); break;
-      default: progressed = false; break;  // input is held while waiting or in TLS setup
+      case state::startup:
+        progressed = process_startup_packet();
+        break;
+      case state::authenticating:
+        progressed = process_auth_message();
+        break;
+      case state::ready:
+        progressed = process_message();
+        break;
+      default:
+        progressed = false;
+        break;  // input is held while waiting or in TLS setup
     }
   }
   // Like PG's 8 KB output buffer: a long pipeline without Flush still gets sent.
@@ -64,7 +77,9 @@ void session::output_sent() {
   if (out_.empty() && out_.capacity() > 4096) out_.shrink_to_fit();
 }
 
-void session::transition(state to) { state_ = to; }
+void session::transition(state to) {
+  state_ = to;
+}
 
 void session::close_with(const protocol::error_fields* error, std::string_view reason,
                          action::kind how) {
@@ -83,8 +98,7 @@ void session::close_with(const protocol::error_fields* error, std::string_view r
 }
 
 void session::authentication_timeout() {
-  if (state_ == state::startup || state_ == state::authenticating ||
-      state_ == state::tls_handshake)
+  if (state_ == state::startup || state_ == state::authenticating || state_ == state::tls_handshake)
     close_with(nullptr, "authentication timeout");
 }
 

@@ -3,9 +3,9 @@
 // send plus one action for the network layer (read on, start TLS, wait, close, reset).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
-#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -31,7 +31,7 @@ struct server_context {
   std::string server_secret;  // seeds mock SCRAM salts
   // SCRAM verifiers of configured users, derived once at startup (PBKDF2 is costly).
   std::map<std::string, auth::scram_secret, std::less<>> scram_secrets;
-  bool tls_ready = false;     // a TLS context exists
+  bool tls_ready = false;  // a TLS context exists
   bool log_statements = false;
 };
 
@@ -83,7 +83,7 @@ class session {
   void receive(std::string_view bytes);
   void tls_established(std::optional<std::vector<std::uint8_t>> server_end_point);
   void wait_finished();
-  void cancel();                 // a matching CancelRequest arrived
+  void cancel();                  // a matching CancelRequest arrived
   void authentication_timeout();  // startup/auth took too long: silent close
   void idle_timeout();            // idle_session_timeout / idle_in_transaction timeout
   void terminate(const protocol::error_fields& why);  // unsolicited FATAL/WARNING, then close

@@ -32,55 +32,54 @@ bool session::process_startup_packet() {
   }
   auto packet = protocol::decode_startup_packet(input().substr(0, frame.length));
   consume(frame.length);
-  std::visit(
-      overloaded{
-          [&](protocol::ssl_request) {
-            if (ssl_done_) {  // PG reads a second request as protocol 1234.5679
-              auto e = protocol::errors::unsupported_protocol(1234, 5679);
-              return close_with(&e, "second SSLRequest");
-            }
-            ssl_done_ = true;
-            const auto& listener = *connection_.listener;
-            bool offer = server_.tls_ready && !connection_.unix_socket &&
-                         listener.ssl.value_or(server_.config->tls.enabled);
-            writer().encryption_response(offer ? 'S' : 'N');
-            make_sendable();
-            if (offer) {
-              // Plaintext already queued behind the request: PG reports it once TLS is up.
-              unencrypted_data_after_ssl_ = !input().empty();
-              consume(input().size());
-              transition(state::tls_handshake);
-              next_ = {action::kind::start_tls, {}};
-            } else if (!input().empty()) {
-              auto e = protocol::errors::unencrypted_data_after_ssl_request();
-              close_with(&e, "unencrypted data after SSL request");
-            }
-          },
-          [&](protocol::gssenc_request) {
-            if (gss_done_) {
-              auto e = protocol::errors::unsupported_protocol(1234, 5680);
-              return close_with(&e, "second GSSENCRequest");
-            }
-            gss_done_ = true;  // like a PG build without GSSAPI
-            writer().encryption_response('N');
-            make_sendable();
-          },
-          [&](protocol::cancel_request& c) {
-            events_.push_back({event::kind::cancel_request, {}, c.process_id, c.secret_key});
-            close_with(nullptr, "cancel request");
-          },
-          [&](protocol::startup_rejection& r) {
-            using what = protocol::startup_rejection::action;
-            if (r.what == what::fatal) return close_with(&r.error, r.error.message);
-            if (r.what == what::v2_fatal) {
-              writer().v2_error(r.error.message);
-              return close_with(nullptr, "protocol 2.0 startup");
-            }
-            close_with(nullptr, "invalid startup packet");
-          },
-          [&](protocol::startup_message& m) { handle_startup(m); },
-      },
-      packet);
+  std::visit(overloaded{
+                 [&](protocol::ssl_request) {
+                   if (ssl_done_) {  // PG reads a second request as protocol 1234.5679
+                     auto e = protocol::errors::unsupported_protocol(1234, 5679);
+                     return close_with(&e, "second SSLRequest");
+                   }
+                   ssl_done_ = true;
+                   const auto& listener = *connection_.listener;
+                   bool offer = server_.tls_ready && !connection_.unix_socket &&
+                                listener.ssl.value_or(server_.config->tls.enabled);
+                   writer().encryption_response(offer ? 'S' : 'N');
+                   make_sendable();
+                   if (offer) {
+                     // Plaintext already queued behind the request: PG reports it once TLS is up.
+                     unencrypted_data_after_ssl_ = !input().empty();
+                     consume(input().size());
+                     transition(state::tls_handshake);
+                     next_ = {action::kind::start_tls, {}};
+                   } else if (!input().empty()) {
+                     auto e = protocol::errors::unencrypted_data_after_ssl_request();
+                     close_with(&e, "unencrypted data after SSL request");
+                   }
+                 },
+                 [&](protocol::gssenc_request) {
+                   if (gss_done_) {
+                     auto e = protocol::errors::unsupported_protocol(1234, 5680);
+                     return close_with(&e, "second GSSENCRequest");
+                   }
+                   gss_done_ = true;  // like a PG build without GSSAPI
+                   writer().encryption_response('N');
+                   make_sendable();
+                 },
+                 [&](protocol::cancel_request& c) {
+                   events_.push_back({event::kind::cancel_request, {}, c.process_id, c.secret_key});
+                   close_with(nullptr, "cancel request");
+                 },
+                 [&](protocol::startup_rejection& r) {
+                   using what = protocol::startup_rejection::action;
+                   if (r.what == what::fatal) return close_with(&r.error, r.error.message);
+                   if (r.what == what::v2_fatal) {
+                     writer().v2_error(r.error.message);
+                     return close_with(nullptr, "protocol 2.0 startup");
+                   }
+                   close_with(nullptr, "invalid startup packet");
+                 },
+                 [&](protocol::startup_message& m) { handle_startup(m); },
+             },
+             packet);
   return true;
 }
 
@@ -145,16 +144,11 @@ void session::begin_authentication() {
   } else {
     std::vector<std::uint8_t> nonce(18);
     random_(nonce);
-    auth::scram_secret secret;
     bool doomed = user_config_ == nullptr;
-    if (auto it = server_.scram_secrets.find(user_); !doomed && it != server_.scram_secrets.end()) {
-      secret = it->second;
-    } else {
-      doomed = true;
-      secret.salt = auth::mock_salt(user_, server_.server_secret);
-      secret.stored_key.assign(32, 0);
-      secret.server_key.assign(32, 0);
-    }
+    auto known = doomed ? server_.scram_secrets.end() : server_.scram_secrets.find(user_);
+    doomed = known == server_.scram_secrets.end();
+    auto secret =
+        doomed ? auth::make_mock_scram_secret(user_, server_.server_secret) : known->second;
     scram_ = std::make_unique<auth::scram_exchange>(std::move(secret), doomed, std::move(nonce),
                                                     tls_active_ ? tls_end_point_ : std::nullopt);
     auto mechanisms = auth::scram_exchange::mechanisms(tls_active_ && tls_end_point_);
@@ -219,7 +213,7 @@ void session::handle_sasl(std::string_view body) {
       auto e = protocol::errors::malformed_scram_message("");
       return close_with(&e, "malformed SASLInitialResponse");
     }
-    step = scram_->client_first(initial->mechanism, initial->data.value_or(""));
+    step = scram_->client_first(initial->mechanism, initial->data);
   } else {
     step = scram_->client_final(body);
   }
@@ -250,9 +244,8 @@ void session::complete_login() {
   scram_.reset();
   auth_step_ = auth_step::none;
   const auto& config = *server_.config;
-  if (!config.databases.empty() &&
-      std::find(config.databases.begin(), config.databases.end(), database_) ==
-          config.databases.end()) {
+  if (!config.databases.empty() && std::find(config.databases.begin(), config.databases.end(),
+                                             database_) == config.databases.end()) {
     auto e = protocol::errors::database_does_not_exist(database_);
     return close_with(&e, "database does not exist");
   }

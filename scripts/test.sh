@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Quick start 2: install every dependency, build with ASan + UBSan, check formatting, and
+# run the whole suite (unit tests, libpq client tests, real drivers) through ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/check-format.sh
+scripts/build.sh sanitize >/dev/null
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+status=0
+ctest --test-dir build-sanitize --output-on-failure -j "$(nproc)" --timeout 900 || status=$?
+if [ -f build-sanitize/driver-matrix.txt ]; then
+  echo; echo "Driver matrix:"; cat build-sanitize/driver-matrix.txt
+fi
+exit $status

@@ -1,0 +1,438 @@
+// Session state machine: startup, authentication, simple and extended query flows, waits,
+// cancel, and closes — driven with raw protocol bytes, no sockets.
+#include <catch2/catch.hpp>
+
+#include "auth/md5.hpp"
+#include "session/session.hpp"
+#include "tests/session/wire.hpp"
+
+using namespace fauxgres;
+using namespace fauxgres::test;
+using kind = session::action::kind;
+
+namespace {
+
+struct harness {
+  config::server_config config;
+  config::listener_config listener;
+  responder::fixtures fixtures;
+  session::server_context context;
+  std::unique_ptr<session::session> s;
+  std::string sent;
+
+  explicit harness(bool unix_socket = false) {
+    listener.name = unix_socket ? "unix0" : "tcp0";
+    listener.type = unix_socket ? config::listener_config::kind::unix_socket
+                                : config::listener_config::kind::tcp;
+    listener.address = unix_socket ? "/tmp" : "127.0.0.1";
+    context.config = &config;
+    context.fixtures = &fixtures;
+    context.server_secret = "secret";
+  }
+
+  void open() {
+    std::uint8_t counter = 1;
+    s = std::make_unique<session::session>(
+        context, session::connection_info{&listener, "127.0.0.1:1", false}, 4242, 777,
+        [counter](std::span<std::uint8_t> out) mutable {
+          for (auto& b : out) b = counter++;
+        },
+        [] { return std::chrono::system_clock::time_point(std::chrono::seconds(1700000000)); });
+  }
+
+  // Feeds bytes and returns everything the session made sendable.
+  std::vector<backend_message> feed(std::string_view bytes) {
+    s->receive(bytes);
+    return take();
+  }
+  std::vector<backend_message> take() {
+    std::string out(s->output());
+    s->output_sent();
+    sent += out;
+    return split(out);
+  }
+  std::vector<backend_message> login(std::string_view user = "app") {
+    open();
+    return feed(startup({{"user", std::string(user)}, {"database", "db"}}));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("trust login sends R0, 13 ParameterStatus in PG order, K and Z(I)") {
+  harness h;
+  auto out = h.login();
+  REQUIRE(types_of(out) == "RSSSSSSSSSSSSSKZ");
+  CHECK(get32(out[0].body) == 0);
+  std::vector<std::string> names;
+  for (std::size_t i = 1; i <= 13; ++i)
+    names.push_back(out[i].body.substr(0, out[i].body.find('\0')));
+  CHECK(names == std::vector<std::string>{
+                     "application_name", "client_encoding", "DateStyle",
+                     "default_transaction_read_only", "in_hot_standby", "integer_datetimes",
+                     "IntervalStyle", "is_superuser", "server_encoding", "server_version",
+                     "session_authorization", "standard_conforming_strings", "TimeZone"});
+  CHECK(get32(out[14].body) == 4242);
+  CHECK(get32(out[14].body, 4) == 777);
+  CHECK(out[15].body == "I");
+  CHECK(h.s->current_state() == session::state::ready);
+  CHECK(h.s->next_action().what == kind::read);
+}
+
+TEST_CASE("startup bytes fed one at a time give the same login") {
+  harness h;
+  h.open();
+  auto packet = startup({{"user", "app"}});
+  for (std::size_t i = 0; i + 1 < packet.size(); ++i) {
+    h.s->receive(packet.substr(i, 1));
+    REQUIRE(h.s->output().empty());
+  }
+  auto out = h.feed(packet.substr(packet.size() - 1));
+  CHECK(types_of(out) == "RSSSSSSSSSSSSSKZ");
+}
+
+TEST_CASE("SSLRequest without TLS answers N and the startup goes on on the same bytes") {
+  harness h;
+  h.open();
+  h.s->receive(ssl_request());
+  CHECK(std::string(h.s->output()) == "N");
+  h.s->output_sent();
+  auto out = h.feed(startup({{"user", "app"}}));
+  CHECK(types_of(out) == "RSSSSSSSSSSSSSKZ");
+}
+
+TEST_CASE("SSLRequest with plaintext behind it: N, 08P01 FATAL, close") {
+  harness h;
+  h.open();
+  h.s->receive(ssl_request() + startup({{"user", "app"}}));
+  std::string out(h.s->output());
+  REQUIRE(out[0] == 'N');
+  auto messages = split(out.substr(1));
+  REQUIRE(types_of(messages) == "E");
+  CHECK(error_field(messages[0], 'C') == "08P01");
+  CHECK(error_field(messages[0], 'M') == "received unencrypted data after SSL request");
+  CHECK(h.s->next_action().what == kind::close);
+}
+
+TEST_CASE("a second SSLRequest is an unsupported protocol 1234.5679") {
+  harness h;
+  h.open();
+  h.s->receive(ssl_request());
+  h.s->output_sent();
+  auto out = h.feed(ssl_request());
+  REQUIRE(types_of(out) == "E");
+  CHECK(error_field(out[0], 'M') ==
+        "unsupported frontend protocol 1234.5679: server supports 3.0 to 3.0");
+  CHECK(h.s->next_action().what == kind::close);
+}
+
+TEST_CASE("protocol 3.1 gets NegotiateProtocolVersion first") {
+  harness h;
+  h.open();
+  auto out = h.feed(startup({{"user", "app"}, {"_pq_.foo", "1"}}, 196609));
+  REQUIRE(out.size() > 2);
+  CHECK(out[0].type == 'v');
+  CHECK(get32(out[0].body) == 196608);
+  CHECK(get32(out[0].body, 4) == 1);
+  CHECK(out[1].type == 'R');
+}
+
+TEST_CASE("cancel request: no bytes, close, and an event naming pid and key") {
+  harness h;
+  h.open();
+  std::string cancel;
+  put32(cancel, 16);
+  put32(cancel, 80877102);
+  put32(cancel, 4242);
+  put32(cancel, 777);
+  h.s->receive(cancel);
+  CHECK(h.s->output().empty());
+  CHECK(h.s->next_action().what == kind::close);
+  auto events = h.s->take_events();
+  REQUIRE(!events.empty());
+  CHECK(events[0].what == session::event::kind::cancel_request);
+  CHECK(events[0].cancel_pid == 4242);
+  CHECK(events[0].cancel_key == 777);
+}
+
+TEST_CASE("password and md5 authentication check the password") {
+  harness h;
+  h.config.users.push_back({"app", "p@ss:w/rd%#", auth::method::password, false});
+  h.config.users.push_back({"m", "secret", auth::method::md5, false});
+
+  SECTION("cleartext right and wrong") {
+    auto out = h.login("app");
+    REQUIRE(types_of(out) == "R");
+    CHECK(get32(out[0].body) == 3);
+    CHECK(h.s->current_state() == session::state::authenticating);
+    bool right = GENERATE(true, false);
+    out = h.feed(password(right ? "p@ss:w/rd%#" : "p@ss"));
+    if (right) {
+      CHECK(types_of(out) == "RSSSSSSSSSSSSSKZ");
+    } else {
+      REQUIRE(types_of(out) == "E");
+      CHECK(error_field(out[0], 'C') == "28P01");
+      CHECK(error_field(out[0], 'M') == "password authentication failed for user \"app\"");
+      CHECK(h.s->next_action().what == kind::close);
+    }
+  }
+  SECTION("md5 with the salt sent") {
+    auto out = h.login("m");
+    REQUIRE(types_of(out) == "R");
+    REQUIRE(get32(out[0].body) == 5);
+    std::array<std::uint8_t, 4> salt{};
+    std::copy(out[0].body.begin() + 4, out[0].body.begin() + 8, salt.begin());
+    out = h.feed(password(auth::md5_expected_response("m", "secret", salt)));
+    CHECK(types_of(out) == "RSSSSSSSSSSSSSKZ");
+  }
+  SECTION("empty password") {
+    h.login("app");
+    auto out = h.feed(password(""));
+    REQUIRE(types_of(out) == "E");
+    CHECK(error_field(out[0], 'M') == "empty password returned by client");
+  }
+  SECTION("a query instead of a password is a protocol violation") {
+    h.login("app");
+    auto out = h.feed(query("SELECT 1"));
+    REQUIRE(types_of(out) == "E");
+    CHECK(error_field(out[0], 'C') == "08P01");
+    CHECK(error_field(out[0], 'M') == "expected password response, got message type 81");
+  }
+}
+
+TEST_CASE("unknown users: trust says the role does not exist after R0") {
+  harness h;
+  h.config.users.push_back({"app", "pw", std::nullopt, false});
+  h.config.auth = auth::method::trust;
+  auto out = h.login("ghost");
+  REQUIRE(types_of(out) == "RE");
+  CHECK(error_field(out[1], 'C') == "28000");
+  CHECK(error_field(out[1], 'M') == "role \"ghost\" does not exist");
+}
+
+TEST_CASE("unknown users under SCRAM get the SASL request like known ones") {
+  harness h;
+  h.config.users.push_back({"app", "pw", auth::method::scram_sha_256, false});
+  auto out = h.login("ghost");
+  REQUIRE(types_of(out) == "R");
+  CHECK(get32(out[0].body) == 10);
+  CHECK(out[0].body.substr(4, 14) == std::string("SCRAM-SHA-256\0", 14));
+}
+
+TEST_CASE("configured databases: others get 3D000 after R0") {
+  harness h;
+  h.config.databases = {"app"};
+  auto out = h.login();
+  REQUIRE(types_of(out) == "RE");
+  CHECK(error_field(out[1], 'C') == "3D000");
+  CHECK(error_field(out[1], 'M') == "database \"db\" does not exist");
+}
+
+TEST_CASE("simple query and transaction status") {
+  harness h;
+  h.login();
+  auto out = h.feed(query("SELECT 1"));
+  REQUIRE(types_of(out) == "TDCZ");
+  CHECK(out[2].body == std::string("SELECT 1\0", 9));
+  CHECK(out[3].body == "I");
+
+  out = h.feed(query("BEGIN"));
+  REQUIRE(types_of(out) == "CZ");
+  CHECK(out[1].body == "T");
+  out = h.feed(query("SELECT 1/0"));
+  REQUIRE(types_of(out) == "EZ");
+  CHECK(error_field(out[0], 'C') == "22012");
+  CHECK(out[1].body == "E");
+  out = h.feed(query("SELECT 1"));
+  REQUIRE(types_of(out) == "EZ");
+  CHECK(error_field(out[0], 'C') == "25P02");
+  out = h.feed(query("ROLLBACK"));
+  REQUIRE(types_of(out) == "CZ");
+  CHECK(out[1].body == "I");
+}
+
+TEST_CASE("multi-statement strings: one result each, one Z, an error stops the rest") {
+  harness h;
+  h.login();
+  CHECK(types_of(h.feed(query("SELECT 1; SELECT 2"))) == "TDCTDCZ");
+  CHECK(types_of(h.feed(query("SELECT 1; SELECT 1/0; SELECT 3"))) == "TDCEZ");
+  CHECK(types_of(h.feed(query(";"))) == "IZ");
+}
+
+TEST_CASE("SET of a reported parameter sends ParameterStatus before Z") {
+  harness h;
+  h.login();
+  auto out = h.feed(query("SET application_name = 'app2'"));
+  REQUIRE(types_of(out) == "CSZ");
+  CHECK(out[1].body == std::string("application_name\0app2\0", 22));
+}
+
+TEST_CASE("extended protocol: named statement flow as in PG") {
+  harness h;
+  h.login();
+  auto out =
+      h.feed(parse("s1", "SELECT $1::int4 + 1") + describe('S', "s1") + bind("p1", "s1", {"41"}) +
+             describe('P', "p1") + execute("p1") + sync_message());
+  REQUIRE(types_of(out) == "1tT2TDCZ");
+  CHECK(get32(out[1].body.substr(2)) == 23);
+  CHECK(out[5].body.substr(6) == "42");
+}
+
+TEST_CASE("extended protocol: nothing is sent before Flush or Sync") {
+  harness h;
+  h.login();
+  h.s->receive(parse("", "SELECT 1"));
+  CHECK(h.s->output().empty());
+  auto out = h.feed(flush_message());
+  CHECK(types_of(out) == "1");
+  out = h.feed(bind("", "") + execute("") + flush_message());
+  CHECK(types_of(out) == "2DC");
+  CHECK(types_of(h.feed(sync_message())) == "Z");
+}
+
+TEST_CASE("extended protocol: binary parameters and results") {
+  harness h;
+  h.login();
+  std::string forty_one;
+  put32(forty_one, 41);
+  auto out = h.feed(parse("", "SELECT $1::int4 + 1") + bind("", "", {forty_one}, {1}, {1}) +
+                    execute("") + sync_message());
+  REQUIRE(types_of(out) == "12DCZ");
+  CHECK(get32(out[2].body, 6) == 42);
+}
+
+TEST_CASE("extended protocol: row limits suspend the portal") {
+  harness h;
+  h.login();
+  auto out = h.feed(parse("", "SELECT 1") + bind("", "") + execute("", 1) + execute("", 1) +
+                    sync_message());
+  CHECK(types_of(out) == "12DsCZ");
+  CHECK(out[4].body == std::string("SELECT 0\0", 9));
+}
+
+TEST_CASE("extended protocol: an error skips to Sync") {
+  harness h;
+  h.login();
+  auto out = h.feed(parse("a", "SELECT 1") + bind("", "a") + execute("") +
+                    parse("b", "SELECT 1/0") + bind("", "b") + execute("") +
+                    parse("c", "SELECT 2") + bind("", "c") + execute("") + sync_message());
+  auto types = types_of(out);
+  CHECK(types.substr(0, 4) == "12DC");
+  CHECK(types.back() == 'Z');
+  CHECK(types.find('E') != std::string::npos);
+  out = h.feed(bind("", "c") + sync_message());
+  REQUIRE(types_of(out) == "EZ");
+  CHECK(error_field(out[0], 'C') == "26000");
+}
+
+TEST_CASE("extended protocol: unknown names and duplicate statements") {
+  harness h;
+  h.login();
+  auto out = h.feed(bind("", "nosuch") + sync_message());
+  CHECK(error_field(out[0], 'M') == "prepared statement \"nosuch\" does not exist");
+  out = h.feed(execute("nosuchportal") + sync_message());
+  CHECK(error_field(out[0], 'C') == "34000");
+  h.feed(parse("a", "SELECT 1") + sync_message());
+  out = h.feed(parse("a", "SELECT 1") + sync_message());
+  CHECK(error_field(out[0], 'C') == "42P05");
+  out = h.feed(parse("", "SELECT $1::int") + bind("", "") + sync_message());
+  REQUIRE(types_of(out) == "1EZ");
+  CHECK(error_field(out[1], 'M') ==
+        "bind message supplies 0 parameters, but prepared statement \"\" requires 1");
+}
+
+TEST_CASE("pg_sleep waits, then finishes or is cancelled with 57014") {
+  harness h;
+  h.login();
+  h.s->receive(query("SELECT pg_sleep(2)"));
+  CHECK(h.s->current_state() == session::state::waiting);
+  CHECK(h.s->next_action().what == kind::wait);
+  CHECK(h.s->next_action().wait_for == std::chrono::milliseconds(2000));
+  SECTION("finished") {
+    h.s->wait_finished();
+    CHECK(types_of(h.take()) == "TDCZ");
+  }
+  SECTION("cancelled") {
+    h.s->cancel();
+    auto out = h.take();
+    REQUIRE(types_of(out) == "TEZ");
+    CHECK(error_field(out[1], 'C') == "57014");
+    CHECK(error_field(out[1], 'M') == "canceling statement due to user request");
+    CHECK(h.s->current_state() == session::state::ready);
+    CHECK(types_of(h.feed(query("SELECT 1"))) == "TDCZ");
+  }
+  SECTION("statement_timeout shorter than the sleep") {
+    h.s->wait_finished();
+    h.take();
+    h.feed(query("SET statement_timeout = '100ms'"));
+    h.s->receive(query("SELECT pg_sleep(2)"));
+    CHECK(h.s->next_action().wait_for == std::chrono::milliseconds(100));
+    h.s->wait_finished();
+    auto out = h.take();
+    REQUIRE(types_of(out) == "TEZ");
+    CHECK(error_field(out[1], 'M') == "canceling statement due to statement timeout");
+  }
+}
+
+TEST_CASE("a cancel while idle does nothing") {
+  harness h;
+  h.login();
+  h.s->cancel();
+  CHECK(h.take().empty());
+  CHECK(types_of(h.feed(query("SELECT 1"))) == "TDCZ");
+}
+
+TEST_CASE("session end: Terminate, bad message types, termination, idle timeouts") {
+  harness h;
+  h.login();
+  SECTION("Terminate closes without bytes") {
+    CHECK(h.feed(terminate_message()).empty());
+    CHECK(h.s->next_action().what == kind::close);
+    CHECK(h.s->current_state() == session::state::closed);
+  }
+  SECTION("unknown type is FATAL 08P01 with its decimal code") {
+    auto out = h.feed(message('Y', ""));
+    REQUIRE(types_of(out) == "E");
+    CHECK(error_field(out[0], 'S') == "FATAL");
+    CHECK(error_field(out[0], 'M') == "invalid frontend message type 89");
+  }
+  SECTION("bad length closes silently") {
+    std::string bad = "Q";
+    put32(bad, 2);
+    CHECK(h.feed(bad).empty());
+    CHECK(h.s->next_action().what == kind::close);
+  }
+  SECTION("administrator termination") {
+    h.s->terminate(protocol::errors::admin_terminate());
+    auto out = h.take();
+    REQUIRE(types_of(out) == "E");
+    CHECK(error_field(out[0], 'C') == "57P01");
+  }
+  SECTION("idle_session_timeout") {
+    h.feed(query("SET idle_session_timeout = '2s'"));
+    CHECK(h.s->idle_limit() == std::chrono::milliseconds(2000));
+    h.s->idle_timeout();
+    auto out = h.take();
+    REQUIRE(types_of(out) == "E");
+    CHECK(error_field(out[0], 'C') == "57P05");
+  }
+  SECTION("idle in transaction") {
+    h.feed(query("SET idle_in_transaction_session_timeout = 500"));
+    CHECK(h.s->idle_limit() == std::chrono::milliseconds(0));
+    h.feed(query("BEGIN"));
+    CHECK(h.s->idle_limit() == std::chrono::milliseconds(500));
+    h.s->idle_timeout();
+    auto out = h.take();
+    REQUIRE(types_of(out) == "E");
+    CHECK(error_field(out[0], 'C') == "25P03");
+  }
+}
+
+TEST_CASE("termination during startup is silent, as PG during authentication") {
+  harness h;
+  h.config.users.push_back({"app", "pw", auth::method::password, false});
+  h.login("app");
+  h.s->terminate(protocol::errors::admin_terminate());
+  CHECK(h.take().empty());
+  CHECK(h.s->next_action().what == kind::close);
+}
