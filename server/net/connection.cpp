@@ -57,7 +57,7 @@ void connection::request_cancel(std::int32_t key) {
 }
 
 void connection::request_terminate(const protocol::error_fields& why) {
-  terminate_ = why;
+  terminate_ = std::make_unique<protocol::error_fields>(why);
   interrupt();
 }
 

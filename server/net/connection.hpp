@@ -52,7 +52,7 @@ class connection : public std::enable_shared_from_this<connection> {
   boost::asio::steady_timer deadline_timer_;  // authentication_timeout, then idle timeouts
   std::chrono::steady_clock::time_point opened_;
   std::string close_reason_;
-  std::optional<protocol::error_fields> terminate_;
+  std::unique_ptr<protocol::error_fields> terminate_;  // rare: kept off the connection
   bool cancel_requested_ = false;
   bool auth_timed_out_ = false;
   bool idle_timed_out_ = false;

@@ -62,9 +62,9 @@ void session::process() {
   // Like PG's 8 KB output buffer: a long pipeline without Flush still gets sent.
   if (out_.size() - sendable_ > 8192) make_sendable();
   if (in_pos_ == in_.size()) {
-    in_.clear();
+    // Idle sessions hold no buffers: thousands of pooled connections stay cheap.
+    std::string().swap(in_);
     in_pos_ = 0;
-    if (in_.capacity() > 16384) in_.shrink_to_fit();
   } else if (in_pos_ > 0) {
     in_.erase(0, in_pos_);
     in_pos_ = 0;
@@ -72,9 +72,11 @@ void session::process() {
 }
 
 void session::output_sent() {
-  out_.erase(0, sendable_);
+  if (sendable_ == out_.size())
+    std::string().swap(out_);
+  else
+    out_.erase(0, sendable_);
   sendable_ = 0;
-  if (out_.empty() && out_.capacity() > 4096) out_.shrink_to_fit();
 }
 
 void session::transition(state to) {
