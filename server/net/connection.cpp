@@ -21,6 +21,15 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
+// "127.0.0.1:5000" → "127.0.0.1", "[::1]:5000" → "::1", "[local]" stays.
+std::string client_address_of(const std::string& peer) {
+  if (peer == "[local]") return peer;
+  auto colon = peer.rfind(':');
+  auto host = colon == std::string::npos ? peer : peer.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  return host;
+}
+
 void fill_random(std::span<std::uint8_t> out) {
   if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1)
     throw std::runtime_error("RAND_bytes failed");
@@ -36,8 +45,9 @@ connection::connection(server& owner, socket_type socket, const config::listener
       peer_(std::move(peer)),
       id_(id),
       session_(owner.context_,
-               {&listener, peer_, listener.type == config::listener_config::kind::unix_socket}, pid,
-               key, fill_random, [] { return std::chrono::system_clock::now(); }),
+               {&listener, peer_, listener.type == config::listener_config::kind::unix_socket,
+                client_address_of(peer_), id, owner.uptime()},
+               pid, key, fill_random, [] { return std::chrono::system_clock::now(); }),
       wait_timer_(socket_.get_executor()),
       deadline_timer_(socket_.get_executor()),
       opened_(std::chrono::steady_clock::now()) {}
@@ -67,9 +77,9 @@ void connection::handle_interrupts() {
     terminate_.reset();
   }
   if (auth_timed_out_) session_.authentication_timeout();
-  if (idle_timed_out_) {
-    idle_timed_out_ = false;
-    session_.idle_timeout();
+  if (deadline_fired_) {
+    deadline_fired_ = false;
+    session_.deadline_reached();
   }
   if (cancel_requested_) {
     cancel_requested_ = false;
@@ -79,6 +89,7 @@ void connection::handle_interrupts() {
 
 void connection::drain_events() {
   auto& log = server_.log_;
+  server_.log_fault_events();
   for (auto& e : session_.take_events()) {
     using kind = session::event::kind;
     switch (e.what) {
@@ -117,16 +128,27 @@ void connection::drain_events() {
   }
 }
 
-void connection::arm_idle_timer() {
-  auto limit = session_.idle_limit();
+void connection::arm_deadline() {
+  auto limit = session_.deadline();
   if (limit.count() <= 0) return;
   deadline_timer_.expires_after(limit);
   deadline_timer_.async_wait([self = weak_from_this()](boost::system::error_code ec) {
     auto c = self.lock();
     if (ec || !c) return;
-    c->idle_timed_out_ = true;
+    c->deadline_fired_ = true;
     c->interrupt();
   });
+}
+
+awaitable<void> connection::hang() {
+  // A black hole: the socket stays open, nothing is read or sent, until the server
+  // terminates the connection or shuts down.
+  while (!terminate_) {
+    wait_timer_.expires_after(std::chrono::hours(24));
+    co_await wait_timer_.async_wait(use_tuple);
+  }
+  terminate_.reset();
+  co_await close(false);
 }
 
 awaitable<bool> connection::flush() {
@@ -240,6 +262,7 @@ awaitable<void> connection::run() {
     c->interrupt();
   });
 
+  session_.accepted();
   bool peer_gone = false;
   while (true) {
     drain_events();
@@ -253,6 +276,10 @@ awaitable<void> connection::run() {
       co_await close(next.what == kind::reset);
       break;
     }
+    if (next.what == kind::hang) {
+      co_await hang();
+      break;
+    }
     if (next.what == kind::start_tls) {
       if (!co_await start_tls()) break;
       continue;
@@ -261,7 +288,7 @@ awaitable<void> connection::run() {
       co_await wait(next.wait_for);
       continue;
     }
-    if (session_.logged_in()) arm_idle_timer();
+    if (session_.logged_in()) arm_deadline();
     auto outcome = co_await read_more();
     if (session_.logged_in()) deadline_timer_.cancel();
     if (outcome == read_outcome::interrupted) {

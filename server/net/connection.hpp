@@ -38,7 +38,8 @@ class connection : public std::enable_shared_from_this<connection> {
   void interrupt();
   void handle_interrupts();
   void drain_events();
-  void arm_idle_timer();
+  void arm_deadline();
+  boost::asio::awaitable<void> hang();
 
   server& server_;
   socket_type socket_;
@@ -49,13 +50,13 @@ class connection : public std::enable_shared_from_this<connection> {
   std::unique_ptr<boost::asio::ssl::stream<socket_type&>> tls_;
   std::vector<char> tls_buffer_;
   boost::asio::steady_timer wait_timer_;
-  boost::asio::steady_timer deadline_timer_;  // authentication_timeout, then idle timeouts
+  boost::asio::steady_timer deadline_timer_;  // authentication_timeout, then session deadlines
   std::chrono::steady_clock::time_point opened_;
   std::string close_reason_;
   std::unique_ptr<protocol::error_fields> terminate_;  // rare: kept off the connection
   bool cancel_requested_ = false;
   bool auth_timed_out_ = false;
-  bool idle_timed_out_ = false;
+  bool deadline_fired_ = false;
 };
 
 }  // namespace fauxgres::net

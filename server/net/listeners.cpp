@@ -34,8 +34,9 @@ std::string socket_path(const config::listener_config& listener) {
   return listener.address + "/.s.PGSQL." + std::to_string(listener.port);
 }
 
-tcp_listener bind_tcp(asio::io_context& io, const config::listener_config& listener) {
-  asio::ip::tcp::endpoint endpoint(resolve_host(listener), listener.port);
+tcp_listener bind_tcp(asio::io_context& io, const config::listener_config& listener,
+                      std::optional<std::uint16_t> port) {
+  asio::ip::tcp::endpoint endpoint(resolve_host(listener), port.value_or(listener.port));
   asio::ip::tcp::acceptor acceptor(io);
   boost::system::error_code ec;
   acceptor.open(endpoint.protocol(), ec);
@@ -45,9 +46,9 @@ tcp_listener bind_tcp(asio::io_context& io, const config::listener_config& liste
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
     throw std::runtime_error("could not listen on " + listener_name(listener) + " port " +
-                             std::to_string(listener.port) + ": " + ec.message());
-  auto port = acceptor.local_endpoint().port();
-  return {&listener, std::move(acceptor), port};
+                             std::to_string(endpoint.port()) + ": " + ec.message());
+  auto bound = acceptor.local_endpoint().port();
+  return {&listener, std::move(acceptor), bound};
 }
 
 unix_listener bind_unix(asio::io_context& io, const config::listener_config& listener) {

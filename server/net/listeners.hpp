@@ -25,7 +25,9 @@ struct unix_listener {
 };
 
 // Each throws std::runtime_error naming the listener and the reason.
-tcp_listener bind_tcp(boost::asio::io_context& io, const config::listener_config& listener);
+// `port` overrides the configured one (to re-open a listener on the port it had).
+tcp_listener bind_tcp(boost::asio::io_context& io, const config::listener_config& listener,
+                      std::optional<std::uint16_t> port = std::nullopt);
 unix_listener bind_unix(boost::asio::io_context& io, const config::listener_config& listener);
 
 std::string socket_path(const config::listener_config& listener);

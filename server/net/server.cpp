@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
 #include <filesystem>
 #include <random>
 
@@ -45,8 +46,8 @@ std::string percent_encode(std::string_view text) {
 }  // namespace
 
 server::server(const config::server_config& config, const responder::fixtures& fixtures,
-               observe::logger& log)
-    : config_(config), log_(log), read_buffer_(65536) {
+               faults::engine& rules, observe::logger& log)
+    : config_(config), faults_(rules), log_(log), read_buffer_(65536) {
   std::random_device entropy;
   next_pid_ = 10000 + static_cast<std::int32_t>(entropy() % 50000);
   key_state_ = (static_cast<std::uint64_t>(entropy()) << 32) | entropy();
@@ -54,6 +55,9 @@ server::server(const config::server_config& config, const responder::fixtures& f
   context_.fixtures = &fixtures;
   context_.server_secret = random_text(32);
   context_.log_statements = log_.enabled(observe::level::debug);
+  context_.faults = rules.rules().empty() ? nullptr : &faults_;
+  context_.stats = &stats_;
+  context_.uptime = [this] { return uptime(); };
 }
 
 server::~server() = default;
@@ -76,6 +80,7 @@ void server::start() {
   }
   for (auto& l : tcp_) accept_tcp(l);
   for (auto& l : unix_) accept_unix(l);
+  schedule_listener_states();
   signals_.add(SIGINT);
   signals_.add(SIGTERM);
   signals_.async_wait([this](boost::system::error_code ec, int signal) {
@@ -165,6 +170,99 @@ void server::adopt(generic_socket socket, const config::listener_config& listene
   asio::co_spawn(io_, c->run(), asio::detached);
 }
 
+void server::log_fault_events() {
+  const auto& events = faults_.events();
+  if (events.empty() || events.back().sequence <= logged_fault_events_) return;
+  for (const auto& e : events) {
+    if (e.sequence <= logged_fault_events_) continue;
+    log_.log(observe::level::info, "fault",
+             {{"id", static_cast<std::int64_t>(e.connection)},
+              {"rule", e.rule},
+              {"type", e.type},
+              {"hook", faults::to_string(e.where)},
+              {"action", e.action},
+              {"at_ms", static_cast<std::int64_t>(e.at.count())}});
+  }
+  logged_fault_events_ = events.back().sequence;
+}
+
+// `refuse mode=closed` closes a listener's socket for the rule's window, so connects
+// are really refused, and opens it again on the same port afterwards.
+void server::schedule_listener_states() {
+  apply_listener_states();
+  for (auto at : faults_.boundaries()) {
+    auto timer = std::make_unique<asio::steady_timer>(io_, started_ + at);
+    timer->async_wait([this](boost::system::error_code ec) {
+      if (!ec) apply_listener_states();
+    });
+    schedule_.push_back(std::move(timer));
+  }
+}
+
+void server::apply_listener_states() {
+  if (stopping_) return;
+  auto now = uptime();
+  for (auto& l : tcp_) {
+    bool closed = faults_.listener_closed(l.config->name, false, now);
+    if (closed && l.acceptor.is_open()) {
+      l.acceptor.close();
+      log_.log(observe::level::info, "listener closed", {{"listener", l.config->name}});
+    } else if (!closed && !l.acceptor.is_open()) {
+      try {
+        l.acceptor = bind_tcp(io_, *l.config, l.port).acceptor;
+        accept_tcp(l);
+        log_.log(observe::level::info, "listener open", {{"listener", l.config->name}});
+      } catch (const std::exception& e) {
+        log_.log(observe::level::error, "listener reopen failed", {{"error", e.what()}});
+      }
+    }
+  }
+  for (auto& l : unix_) {
+    bool closed = faults_.listener_closed(l.config->name, true, now);
+    if (closed && l.acceptor.is_open()) {
+      l.acceptor.close();
+      std::error_code ignored;
+      std::filesystem::remove(l.path, ignored);  // a missing socket file is PG being down
+      log_.log(observe::level::info, "listener closed", {{"listener", l.config->name}});
+    } else if (!closed && !l.acceptor.is_open()) {
+      try {
+        l.acceptor = bind_unix(io_, *l.config).acceptor;
+        accept_unix(l);
+        log_.log(observe::level::info, "listener open", {{"listener", l.config->name}});
+      } catch (const std::exception& e) {
+        log_.log(observe::level::error, "listener reopen failed", {{"error", e.what()}});
+      }
+    }
+  }
+}
+
+std::string server::stats_json() const {
+  boost::json::object connections{
+      {"accepted", stats_.accepted}, {"current", stats_.current},
+      {"peak", stats_.peak},         {"closed", stats_.closed},
+      {"logins", stats_.logins},     {"auth_failures", stats_.auth_failures}};
+  boost::json::object by_listener;
+  for (const auto& [name, peak] : stats_.peak_by_listener) by_listener[name] = peak;
+  connections["peak_by_listener"] = std::move(by_listener);
+  boost::json::object fired;
+  for (const auto& r : faults_.rules()) fired[r.name] = faults_.fired(r.name);
+  boost::json::array events;
+  for (const auto& e : faults_.events())
+    events.push_back({{"sequence", e.sequence},
+                      {"at_ms", e.at.count()},
+                      {"connection", e.connection},
+                      {"rule", e.rule},
+                      {"type", e.type},
+                      {"hook", faults::to_string(e.where)},
+                      {"action", e.action}});
+  boost::json::object root{{"seed", faults_.seed()},
+                           {"uptime_ms", uptime().count()},
+                           {"connections", std::move(connections)},
+                           {"fired", std::move(fired)},
+                           {"events", std::move(events)}};
+  return boost::json::serialize(root);
+}
+
 void server::cancel(std::int32_t pid, std::int32_t key) {
   auto it = connections_.find(pid);
   if (it == connections_.end()) return;
@@ -182,6 +280,7 @@ void server::shutdown_fast() {
     std::filesystem::remove(l.path, fs_ignored);
   }
   signals_.cancel(ignored);
+  for (auto& timer : schedule_) timer->cancel();
   auto why = protocol::errors::admin_terminate();
   auto snapshot = connections_;
   for (auto& [pid, weak] : snapshot)

@@ -5,6 +5,7 @@
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "config/server_config.hpp"
+#include "faults/rules.hpp"
 #include "net/listeners.hpp"
 #include "net/tls.hpp"
 #include "observe/logger.hpp"
@@ -27,7 +29,7 @@ class connection;
 class server {
  public:
   server(const config::server_config& config, const responder::fixtures& fixtures,
-         observe::logger& log);
+         faults::engine& rules, observe::logger& log);
   ~server();
 
   // Binds every listener and prepares TLS. Throws std::runtime_error naming what failed.
@@ -40,6 +42,12 @@ class server {
   void shutdown_fast();
 
   const observe::stats& stats() const { return stats_; }
+  // The counters and fired faults as JSON (for --stats-file).
+  std::string stats_json() const;
+  std::chrono::milliseconds uptime() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 started_);
+  }
 
  private:
   friend class connection;
@@ -49,9 +57,16 @@ class server {
              const config::listener_config& listener, std::string peer);
   void cancel(std::int32_t pid, std::int32_t key);
   void forget(std::int32_t pid) { connections_.erase(pid); }
+  void log_fault_events();
+  void schedule_listener_states();
+  void apply_listener_states();
 
   const config::server_config& config_;
+  faults::engine& faults_;
   observe::logger& log_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::size_t logged_fault_events_ = 0;
+  std::vector<std::unique_ptr<boost::asio::steady_timer>> schedule_;
   boost::asio::io_context io_{1};
   boost::asio::signal_set signals_{io_};
   session::server_context context_;

@@ -32,12 +32,12 @@ class backend_writer {
   // Single bytes answering SSLRequest / GSSENCRequest: 'S', 'N' or 'G'.
   void encryption_response(char answer);
 
-  void authentication_ok();                                        // R 0
-  void authentication_cleartext_password();                        // R 3
+  void authentication_ok();                                                 // R 0
+  void authentication_cleartext_password();                                 // R 3
   void authentication_md5_password(std::span<const std::uint8_t, 4> salt);  // R 5
   void authentication_sasl(std::span<const std::string_view> mechanisms);   // R 10
-  void authentication_sasl_continue(std::string_view data);        // R 11
-  void authentication_sasl_final(std::string_view data);           // R 12
+  void authentication_sasl_continue(std::string_view data);                 // R 11
+  void authentication_sasl_final(std::string_view data);                    // R 12
 
   void parameter_status(std::string_view name, std::string_view value);  // S
   void backend_key_data(std::int32_t pid, std::int32_t secret);          // K
@@ -48,12 +48,12 @@ class backend_writer {
   void row_description(std::span<const field_description> fields);  // T
   // DataRow: each value is raw bytes (already text- or binary-encoded); nullopt is NULL.
   void data_row(std::span<const std::optional<std::string>> values);  // D
-  void command_complete(std::string_view tag);                         // C
-  void empty_query_response();                                         // I
-  void error_response(const error_fields& e);                          // E
-  void notice_response(const error_fields& e);                         // N
+  void command_complete(std::string_view tag);                        // C
+  void empty_query_response();                                        // I
+  void error_response(const error_fields& e);                         // E
+  void notice_response(const error_fields& e);                        // N
   void notification_response(std::int32_t pid, std::string_view channel,
-                             std::string_view payload);                // A
+                             std::string_view payload);  // A
 
   void parse_complete();                                            // 1
   void bind_complete();                                             // 2
@@ -63,6 +63,7 @@ class backend_writer {
   void parameter_description(std::span<const std::uint32_t> oids);  // t
 
   // Protocol-2.0 style error used for rejecting v2 startups: 'E' text '\n' NUL, no length.
+  // `message` is the whole text, severity included ("FATAL:  unsupported frontend ...").
   void v2_error(std::string_view message);
 
  private:

@@ -17,10 +17,10 @@ namespace fauxgres::protocol {
 // ---------------------------------------------------------------------------------------
 // Startup phase: packets without a type byte (length, then a 32-bit code).
 
-inline constexpr std::int32_t ssl_request_code = 80877103;      // 1234.5679
-inline constexpr std::int32_t gssenc_request_code = 80877104;   // 1234.5680
-inline constexpr std::int32_t cancel_request_code = 80877102;   // 1234.5678
-inline constexpr std::int32_t protocol_3_0 = 196608;            // 3.0
+inline constexpr std::int32_t ssl_request_code = 80877103;       // 1234.5679
+inline constexpr std::int32_t gssenc_request_code = 80877104;    // 1234.5680
+inline constexpr std::int32_t cancel_request_code = 80877102;    // 1234.5678
+inline constexpr std::int32_t protocol_3_0 = 196608;             // 3.0
 inline constexpr std::size_t max_startup_packet_length = 10000;  // body bytes, as PG
 
 struct ssl_request {};
@@ -60,36 +60,49 @@ startup_frame frame_startup_packet(std::string_view buffer);
 // Decodes one whole startup packet (`packet` includes the length word).
 startup_packet decode_startup_packet(std::string_view packet);
 
+// Encryption requests already answered on this connection. PG accepts each once; a repeat
+// is read as a startup packet of protocol 1234.5679 / 1234.5680 and gets the 0A000 FATAL.
+struct startup_options {
+  bool ssl_done = false;
+  bool gss_done = false;
+};
+startup_packet decode_startup_packet(std::string_view packet, startup_options done);
+
 // ---------------------------------------------------------------------------------------
 // Regular phase: type byte, int32 length (including itself), body.
 
-inline constexpr std::size_t small_message_limit = 10000;        // PQ_SMALL_MESSAGE_LIMIT
-inline constexpr std::size_t large_message_limit = 0x3fffffff;   // PQ_LARGE_MESSAGE_LIMIT
-inline constexpr std::size_t auth_message_limit = 65535;         // PG_MAX_AUTH_TOKEN_LENGTH
+// Largest accepted length word (it counts itself), per PG 15's pq_getmessage.
+inline constexpr std::size_t small_message_limit = 10000;       // PQ_SMALL_MESSAGE_LIMIT
+inline constexpr std::size_t large_message_limit = 0x3ffffffe;  // PQ_LARGE_MESSAGE_LIMIT
+inline constexpr std::size_t auth_message_limit = 65535;        // PG_MAX_AUTH_TOKEN_LENGTH
 
 struct message_frame {
   enum class status {
-    need_more,     // wait for more bytes
-    complete,      // `type` and `body` are valid; `length` bytes may be consumed
-    bad_type,      // unknown type byte: PG sends FATAL 08P01 invalid frontend message type
-    bad_length,    // length < 4 or over the limit for the type: silent close
+    need_more,   // wait for more bytes
+    complete,    // `type` and `body` are valid; `length` bytes may be consumed
+    bad_type,    // unknown type byte: PG sends FATAL 08P01 invalid frontend message type
+    bad_length,  // length < 4 or over the limit for the type: silent close
   };
   status state = status::need_more;
   char type = 0;
-  std::string_view body;  // points into the buffer passed in
+  std::string_view body;   // points into the buffer passed in
   std::size_t length = 0;  // bytes to consume: 1 + length word value
 };
 
-// `max_body` returns the limit for a type byte (0 = unknown type); see message_limit().
+// `max_body` returns the largest length word for a type byte (0 = unknown type); see
+// message_limit(). The type is checked before the length, as PG does.
 message_frame frame_message(std::string_view buffer, std::size_t (*max_body)(char type));
 
-// PG15's limits per type after login (SocketBackend); 0 for types it rejects.
+// PG15's limits per type after login (SocketBackend); 0 for types it rejects. Observed on
+// 15.20: Q F P B d large; C D E H S X c f small.
 std::size_t message_limit(char type);
 // During authentication only 'p' is expected; anything else gets the 08P01 FATAL.
 std::size_t auth_message_limit_for(char type);
 
 // Decoded messages after login.
-struct query { std::string sql; };
+struct query {
+  std::string sql;
+};
 struct parse {
   std::string statement;
   std::string sql;
@@ -98,9 +111,9 @@ struct parse {
 struct bind {
   std::string portal;
   std::string statement;
-  std::vector<std::int16_t> parameter_formats;        // as sent: 0, 1 or n entries
+  std::vector<std::int16_t> parameter_formats;         // as sent: 0, 1 or n entries
   std::vector<std::optional<std::string>> parameters;  // raw bytes; nullopt = NULL
-  std::vector<std::int16_t> result_formats;           // as sent: 0, 1 or n entries
+  std::vector<std::int16_t> result_formats;            // as sent: 0, 1 or n entries
 };
 struct describe {
   char kind = 'S';  // 'S' statement or 'P' portal
@@ -117,14 +130,15 @@ struct close {
 struct sync {};
 struct flush {};
 struct terminate {};
-struct copy_message {};  // d / c / f outside COPY: ignored like PG
+struct copy_message {};   // d / c / f outside COPY: ignored like PG
 struct function_call {};  // F: not supported by the fake
 
 using frontend_message = std::variant<query, parse, bind, describe, execute, close, sync, flush,
                                       terminate, copy_message, function_call>;
 
 // Decoding failure of a well-framed message body: an ERROR (not FATAL) in PG, e.g.
-// "invalid string in message"; the session stays open.
+// "invalid string in message"; the session stays open. Counts are unsigned 16-bit as in
+// PG (a "negative" count is 65535 and runs out of data).
 struct decode_error {
   error_fields error;
 };
@@ -137,7 +151,10 @@ struct sasl_initial_response {
   std::string mechanism;
   std::optional<std::string> data;  // nullopt when length is -1
 };
+// nullopt: PG's FATAL 08P01 "invalid password packet size" (errors::invalid_password_packet_size).
 std::optional<std::string> decode_password(std::string_view body);  // NUL-terminated
 std::optional<sasl_initial_response> decode_sasl_initial_response(std::string_view body);
+// The same, with the FATAL that PG 15 sends for a malformed body.
+std::variant<sasl_initial_response, decode_error> decode_sasl_initial(std::string_view body);
 
 }  // namespace fauxgres::protocol

@@ -133,7 +133,15 @@ void session::run_simple_statements() {
     auto ctx = make_context();
     auto plan = responder::analyse(text, {}, ctx);
     if (tx_status_ == 'E' && refuses_in_failed_transaction(plan)) {
-      statement_error(protocol::errors::transaction_aborted(false));
+      statement_error(
+          protocol::errors::transaction_aborted(protocol::errors::aborted_in::simple_query));
+      return finish_simple_query();
+    }
+    auto verdict = ask_faults(faults::hook::query, text);
+    ++statements_run_;
+    if (act_on(verdict)) return;
+    if (verdict.what == faults::verdict::kind::error) {
+      statement_error(verdict.error);
       return finish_simple_query();
     }
     if (plan.error) {
@@ -146,14 +154,12 @@ void session::run_simple_statements() {
       return finish_simple_query();
     }
     if (plan.columns) w.row_description(describe_columns(*plan.columns, {}));
-    if (result.delay.count() > 0) {
-      auto limit = statement_timeout();
-      wait_timed_out_ = limit.count() > 0 && limit < result.delay;
+    if (verdict.what == faults::verdict::kind::reset_after_rows)
+      return reset_after_rows(result.rows, verdict.rows);
+    if (auto wait = statement_wait(result, verdict); wait.count() > 0) {
       p.plan = std::move(plan);
       p.result = std::move(result);
-      transition(state::waiting);
-      next_ = {action::kind::wait, wait_timed_out_ ? limit : p.result.delay};
-      return;
+      return begin_wait(wait, resume::statement);
     }
     apply_execution(plan, result);
     for (const auto& row : result.rows) w.data_row(row);
@@ -175,8 +181,19 @@ void session::finish_simple_query() {
 
 void session::wait_finished() {
   if (state_ != state::waiting) return;
-  transition(state::ready);
   next_ = {};
+  if (resume_ == resume::authentication) {
+    transition(state::startup);
+    begin_authentication();
+    return process();
+  }
+  if (resume_ == resume::login) {
+    transition(state::startup);
+    send_authentication_ok();
+    complete_login();
+    return process();
+  }
+  transition(state::ready);
   if (wait_timed_out_) {
     wait_timed_out_ = false;
     auto e = protocol::errors::cancel_statement_timeout();
@@ -208,7 +225,8 @@ void session::wait_finished() {
 }
 
 void session::cancel() {
-  if (state_ != state::waiting) return;  // a cancel for an idle session is dropped, as in PG
+  // A cancel for an idle session is dropped, as in PG; startup delays are not statements.
+  if (state_ != state::waiting || resume_ != resume::statement) return;
   transition(state::ready);
   next_ = {};
   wait_timed_out_ = false;
@@ -233,7 +251,8 @@ void session::handle_parse(protocol::parse& message) {
   auto ctx = make_context();
   auto plan = responder::analyse(message.sql, message.parameter_types, ctx);
   if (tx_status_ == 'E' && refuses_in_failed_transaction(plan))
-    return extended_error(protocol::errors::transaction_aborted(true));
+    return extended_error(
+        protocol::errors::transaction_aborted(protocol::errors::aborted_in::parse));
   if (plan.error) return extended_error(*plan.error);
   statements_[message.statement] =
       std::make_shared<const responder::statement_plan>(std::move(plan));
@@ -254,7 +273,8 @@ void session::handle_bind(protocol::bind& message) {
     return extended_error(
         protocol::errors::bind_format_count(formats.size(), message.parameters.size()));
   if (tx_status_ == 'E' && refuses_in_failed_transaction(*plan))
-    return extended_error(protocol::errors::transaction_aborted(false));
+    return extended_error(
+        protocol::errors::transaction_aborted(protocol::errors::aborted_in::bind));
 
   portal p;
   p.plan = plan;
@@ -319,7 +339,8 @@ void session::handle_describe(const protocol::describe& message) {
       return extended_error(protocol::errors::statement_does_not_exist(message.name, true));
     const auto& plan = *found->second;
     if (tx_status_ == 'E' && plan.columns)
-      return extended_error(protocol::errors::transaction_aborted(false));
+      return extended_error(
+          protocol::errors::transaction_aborted(protocol::errors::aborted_in::describe_statement));
     w.parameter_description(plan.parameter_types);
     if (plan.columns)
       w.row_description(describe_columns(*plan.columns, {}));
@@ -344,12 +365,20 @@ void session::handle_execute(const protocol::execute& message) {
   auto& p = found->second;
   if (!p.executed) {
     if (tx_status_ == 'E' && refuses_in_failed_transaction(*p.plan))
-      return extended_error(protocol::errors::transaction_aborted(false));
+      return extended_error(
+          protocol::errors::transaction_aborted(protocol::errors::aborted_in::execute));
     p.executed = true;
     if (p.plan->empty) {
       p.completed = true;
       writer().empty_query_response();
       return;
+    }
+    auto verdict = ask_faults(faults::hook::query, p.plan->text);
+    ++statements_run_;
+    if (act_on(verdict)) return;
+    if (verdict.what == faults::verdict::kind::error) {
+      p.completed = true;
+      return extended_error(verdict.error);
     }
     auto ctx = make_context();
     p.result = responder::execute(*p.plan, p.parameters, ctx);
@@ -357,14 +386,12 @@ void session::handle_execute(const protocol::execute& message) {
       p.completed = true;
       return extended_error(*p.result.error);
     }
-    if (p.result.delay.count() > 0) {
-      auto limit = statement_timeout();
-      wait_timed_out_ = limit.count() > 0 && limit < p.result.delay;
+    if (verdict.what == faults::verdict::kind::reset_after_rows)
+      return reset_after_rows(p.result.rows, verdict.rows);
+    if (auto wait = statement_wait(p.result, verdict); wait.count() > 0) {
       waiting_portal_ = message.portal;
       waiting_max_rows_ = message.max_rows;
-      transition(state::waiting);
-      next_ = {action::kind::wait, wait_timed_out_ ? limit : p.result.delay};
-      return;
+      return begin_wait(wait, resume::statement);
     }
     apply_execution(*p.plan, p.result);
   } else if (p.plan->empty) {
@@ -513,6 +540,34 @@ void session::report_parameter_changes() {
 void session::send_ready_for_query() {
   writer().ready_for_query(tx_status_);
   make_sendable();
+  arm_fault_deadline();
+}
+
+// How long a statement waits before its rows: its own delay (pg_sleep, fixture latency)
+// plus a fault's, cut short by statement_timeout or a statement_timeout fault.
+std::chrono::milliseconds session::statement_wait(const responder::execution& result,
+                                                  const faults::verdict& verdict) {
+  using kind = faults::verdict::kind;
+  auto wait = result.delay;
+  if (verdict.what == kind::delay) wait += verdict.after;
+  wait_timed_out_ = false;
+  if (verdict.what == kind::timeout) {
+    wait_timed_out_ = true;
+    return std::max(verdict.after, std::chrono::milliseconds(1));
+  }
+  auto limit = statement_timeout();
+  if (limit.count() > 0 && limit < wait) {
+    wait_timed_out_ = true;
+    return limit;
+  }
+  return wait;
+}
+
+// query_reset: the first rows go out, then the connection is reset mid-result.
+void session::reset_after_rows(const std::vector<responder::row>& rows, std::uint64_t count) {
+  auto w = writer();
+  for (std::size_t i = 0; i < rows.size() && i < count; ++i) w.data_row(rows[i]);
+  close_with(nullptr, "fault: reset after rows", action::kind::reset);
 }
 
 }  // namespace fauxgres::session

@@ -17,6 +17,8 @@ std::string_view to_string(state s) {
       return "ready";
     case state::waiting:
       return "waiting";
+    case state::hung:
+      return "hung";
     case state::closed:
       return "closed";
   }
@@ -35,7 +37,7 @@ session::session(const server_context& server, connection_info connection, std::
 session::~session() = default;
 
 void session::receive(std::string_view bytes) {
-  if (state_ == state::closed) return;
+  if (state_ == state::closed || state_ == state::hung) return;
   in_.append(bytes);
   process();
 }
@@ -106,6 +108,7 @@ void session::authentication_timeout() {
 
 void session::terminate(const protocol::error_fields& why) {
   if (state_ == state::closed) return;
+  if (state_ == state::hung) return close_with(nullptr, why.message);
   // During startup and authentication PG sends nothing from interrupts.
   if (!logged_in()) return close_with(nullptr, why.message);
   close_with(&why, why.message);

@@ -17,6 +17,8 @@
 
 #include "auth/scram.hpp"
 #include "config/server_config.hpp"
+#include "faults/rules.hpp"
+#include "observe/stats.hpp"
 #include "protocol/backend.hpp"
 #include "protocol/frontend.hpp"
 #include "responder/fixtures.hpp"
@@ -33,12 +35,18 @@ struct server_context {
   std::map<std::string, auth::scram_secret, std::less<>> scram_secrets;
   bool tls_ready = false;  // a TLS context exists
   bool log_statements = false;
+  faults::engine* faults = nullptr;                   // the rules; null when there are none
+  const observe::stats* stats = nullptr;              // open connection counts for rules
+  std::function<std::chrono::milliseconds()> uptime;  // time since server start
 };
 
 struct connection_info {
   const config::listener_config* listener = nullptr;
   std::string peer;  // "127.0.0.1:53422" or "[local]"
   bool unix_socket = false;
+  std::string client_address;              // "127.0.0.1" or "[local]"
+  std::uint64_t id = 0;                    // the server's connection number, from 1
+  std::chrono::milliseconds opened_at{0};  // uptime at accept
 };
 
 enum class state {
@@ -46,14 +54,15 @@ enum class state {
   tls_handshake,   // 'S' sent; the network layer runs the handshake
   authenticating,  // waiting for the client's password / SASL message
   ready,           // logged in, processing messages
-  waiting,         // a statement is sleeping (pg_sleep, latency); input is held
+  waiting,         // a statement or a fault delay is running; input is held
+  hung,            // a fault black-holed the connection: nothing is read or sent
   closed,          // nothing more will be sent or read
 };
 std::string_view to_string(state s);
 
 // What the network layer must do once it has sent `output()`.
 struct action {
-  enum class kind { read, start_tls, wait, close, reset };
+  enum class kind { read, start_tls, wait, close, reset, hang };
   kind what = kind::read;
   std::chrono::milliseconds wait_for{0};  // for wait
 };
@@ -80,12 +89,13 @@ class session {
   session& operator=(const session&) = delete;
 
   // Inputs.
+  void accepted();  // asks the accept-time fault rules
   void receive(std::string_view bytes);
   void tls_established(std::optional<std::vector<std::uint8_t>> server_end_point);
   void wait_finished();
   void cancel();                  // a matching CancelRequest arrived
   void authentication_timeout();  // startup/auth took too long: silent close
-  void idle_timeout();            // idle_session_timeout / idle_in_transaction timeout
+  void deadline_reached();        // the deadline() the network layer armed expired
   void terminate(const protocol::error_fields& why);  // unsolicited FATAL/WARNING, then close
 
   // Outputs.
@@ -103,8 +113,9 @@ class session {
   const std::string& database() const { return database_; }
   std::string application_name() const;
   bool logged_in() const { return state_ == state::ready || state_ == state::waiting; }
-  // Idle limit from idle_session_timeout / idle_in_transaction_session_timeout, or 0.
-  std::chrono::milliseconds idle_limit() const;
+  // How long the session may stay idle from now: the earliest of idle_session_timeout /
+  // idle_in_transaction_session_timeout and a fault rule's deadline; 0 for none.
+  std::chrono::milliseconds deadline() const;
 
  private:
   struct portal;
@@ -115,18 +126,32 @@ class session {
   void close_with(const protocol::error_fields* error, std::string_view reason,
                   action::kind how = action::kind::close);
   void make_sendable() { sendable_ = out_.size(); }
+  std::chrono::milliseconds idle_limit() const;
+  void idle_timeout();
+
+  // Fault rules (faults.cpp).
+  faults::verdict ask_faults(faults::hook h, std::string_view statement = {});
+  bool act_on(const faults::verdict& v);  // close / reset / hang / fatal: true if ended
+  void arm_fault_deadline();
+  enum class resume { statement, authentication, login };
+  void begin_wait(std::chrono::milliseconds duration, resume then);
   std::string_view input() const { return std::string_view(in_).substr(in_pos_); }
   void consume(std::size_t n) { in_pos_ += n; }
   protocol::backend_writer writer() { return protocol::backend_writer(out_); }
 
   // Startup and authentication (startup.cpp).
   bool process_startup_packet();
+  void handle_ssl_request();
+  void handle_gssenc_request();
+  void reject_startup(const protocol::startup_rejection& rejection);
   void handle_startup(protocol::startup_message& message);
   void begin_authentication();
   bool process_auth_message();
   void handle_password(std::string_view body);
   void handle_sasl(std::string_view body);
   void authentication_failed(const protocol::error_fields& error, std::string_view reason);
+  void authentication_succeeded(std::string sasl_final);
+  void send_authentication_ok();
   void complete_login();
 
   // Queries (query.cpp).
@@ -146,6 +171,9 @@ class session {
   bool refuses_in_failed_transaction(const responder::statement_plan& plan) const;
   void apply_execution(const responder::statement_plan& plan, responder::execution& result);
   void report_parameter_changes();
+  std::chrono::milliseconds statement_wait(const responder::execution& result,
+                                           const faults::verdict& verdict);
+  void reset_after_rows(const std::vector<responder::row>& rows, std::uint64_t count);
   void send_ready_for_query();
   void end_implicit_transaction();
   responder::context make_context();
@@ -195,6 +223,11 @@ class session {
   std::string waiting_portal_;                      // an Execute sleeping
   std::int32_t waiting_max_rows_ = 0;
   bool wait_timed_out_ = false;  // the wait is a statement_timeout
+  resume resume_ = resume::statement;
+  std::string pending_sasl_final_;  // held back while an auth_delay runs
+  std::uint64_t statements_run_ = 0;
+  std::chrono::milliseconds fault_deadline_{0};
+  std::shared_ptr<const faults::verdict> fault_deadline_then_;
 };
 
 }  // namespace fauxgres::session

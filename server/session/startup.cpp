@@ -33,54 +33,64 @@ bool session::process_startup_packet() {
   auto packet = protocol::decode_startup_packet(input().substr(0, frame.length));
   consume(frame.length);
   std::visit(overloaded{
-                 [&](protocol::ssl_request) {
-                   if (ssl_done_) {  // PG reads a second request as protocol 1234.5679
-                     auto e = protocol::errors::unsupported_protocol(1234, 5679);
-                     return close_with(&e, "second SSLRequest");
-                   }
-                   ssl_done_ = true;
-                   const auto& listener = *connection_.listener;
-                   bool offer = server_.tls_ready && !connection_.unix_socket &&
-                                listener.ssl.value_or(server_.config->tls.enabled);
-                   writer().encryption_response(offer ? 'S' : 'N');
-                   make_sendable();
-                   if (offer) {
-                     // Plaintext already queued behind the request: PG reports it once TLS is up.
-                     unencrypted_data_after_ssl_ = !input().empty();
-                     consume(input().size());
-                     transition(state::tls_handshake);
-                     next_ = {action::kind::start_tls, {}};
-                   } else if (!input().empty()) {
-                     auto e = protocol::errors::unencrypted_data_after_ssl_request();
-                     close_with(&e, "unencrypted data after SSL request");
-                   }
-                 },
-                 [&](protocol::gssenc_request) {
-                   if (gss_done_) {
-                     auto e = protocol::errors::unsupported_protocol(1234, 5680);
-                     return close_with(&e, "second GSSENCRequest");
-                   }
-                   gss_done_ = true;  // like a PG build without GSSAPI
-                   writer().encryption_response('N');
-                   make_sendable();
-                 },
+                 [&](protocol::ssl_request) { handle_ssl_request(); },
+                 [&](protocol::gssenc_request) { handle_gssenc_request(); },
                  [&](protocol::cancel_request& c) {
                    events_.push_back({event::kind::cancel_request, {}, c.process_id, c.secret_key});
                    close_with(nullptr, "cancel request");
                  },
-                 [&](protocol::startup_rejection& r) {
-                   using what = protocol::startup_rejection::action;
-                   if (r.what == what::fatal) return close_with(&r.error, r.error.message);
-                   if (r.what == what::v2_fatal) {
-                     writer().v2_error(r.error.message);
-                     return close_with(nullptr, "protocol 2.0 startup");
-                   }
-                   close_with(nullptr, "invalid startup packet");
-                 },
+                 [&](protocol::startup_rejection& r) { reject_startup(r); },
                  [&](protocol::startup_message& m) { handle_startup(m); },
              },
              packet);
   return true;
+}
+
+void session::handle_ssl_request() {
+  if (ssl_done_) {  // PG reads a second request as protocol 1234.5679
+    auto e = protocol::errors::unsupported_protocol(1234, 5679);
+    return close_with(&e, "second SSLRequest");
+  }
+  ssl_done_ = true;
+  auto verdict = ask_faults(faults::hook::ssl_request);
+  if (act_on(verdict)) return;
+  bool tls_here =
+      !connection_.unix_socket && connection_.listener->ssl.value_or(server_.config->tls.enabled);
+  char answer = tls_here ? 'S' : 'N';
+  if (verdict.what == faults::verdict::kind::ssl_answer) answer = verdict.byte;
+  if (answer == 'S' && !server_.tls_ready) answer = 'N';  // no certificate to offer
+  writer().encryption_response(answer);
+  make_sendable();
+  if (answer == 'S') {
+    // Plaintext already queued behind the request: PG reports it once TLS is up.
+    unencrypted_data_after_ssl_ = !input().empty();
+    consume(input().size());
+    transition(state::tls_handshake);
+    next_ = {action::kind::start_tls, {}};
+  } else if (!input().empty()) {
+    auto e = protocol::errors::unencrypted_data_after_ssl_request();
+    close_with(&e, "unencrypted data after SSL request");
+  }
+}
+
+void session::handle_gssenc_request() {
+  if (gss_done_) {
+    auto e = protocol::errors::unsupported_protocol(1234, 5680);
+    return close_with(&e, "second GSSENCRequest");
+  }
+  gss_done_ = true;  // like a PG build without GSSAPI
+  writer().encryption_response('N');
+  make_sendable();
+}
+
+void session::reject_startup(const protocol::startup_rejection& rejection) {
+  using what = protocol::startup_rejection::action;
+  if (rejection.what == what::fatal) return close_with(&rejection.error, rejection.error.message);
+  if (rejection.what == what::v2_fatal) {
+    writer().v2_error(rejection.error.message);
+    return close_with(nullptr, "protocol 2.0 startup");
+  }
+  close_with(nullptr, "invalid startup packet");
 }
 
 void session::tls_established(std::optional<std::vector<std::uint8_t>> server_end_point) {
@@ -113,6 +123,10 @@ void session::handle_startup(protocol::startup_message& message) {
   if ((message.protocol_version & 0xffff) != 0 || !unrecognized.empty())
     writer().negotiate_protocol_version(protocol::protocol_3_0, unrecognized);
   events_.push_back({event::kind::startup, {}});
+  auto verdict = ask_faults(faults::hook::startup);
+  if (act_on(verdict)) return;
+  if (verdict.what == faults::verdict::kind::delay)
+    return begin_wait(verdict.after, resume::authentication);
   begin_authentication();
 }
 
@@ -125,12 +139,12 @@ void session::begin_authentication() {
   auto w = writer();
 
   if (config.users.empty() || auth_method_ == auth::method::trust) {
-    w.authentication_ok();
     if (!config.users.empty() && !user_config_) {
+      w.authentication_ok();
       auto e = protocol::errors::role_does_not_exist(user_);
       return authentication_failed(e, "role does not exist");
     }
-    return complete_login();
+    return authentication_succeeded({});
   }
 
   // A known md5 user gets the md5 challenge; an unknown one the SCRAM exchange PG mocks.
@@ -200,8 +214,7 @@ void session::handle_password(std::string_view body) {
              : auth::md5_response_matches(*password, user_, user_config_->password, md5_salt_);
   }
   if (!ok) return authentication_failed(protocol::errors::password_failed(user_), "wrong password");
-  writer().authentication_ok();
-  complete_login();
+  authentication_succeeded({});
 }
 
 void session::handle_sasl(std::string_view body) {
@@ -225,9 +238,7 @@ void session::handle_sasl(std::string_view body) {
       make_sendable();
       return;
     case outcome::success:
-      w.authentication_sasl_final(step.server_message);
-      w.authentication_ok();
-      return complete_login();
+      return authentication_succeeded(std::move(step.server_message));
     case outcome::failure:
       return authentication_failed(protocol::errors::password_failed(user_), "wrong password");
     case outcome::protocol_error:
@@ -238,6 +249,27 @@ void session::handle_sasl(std::string_view body) {
 void session::authentication_failed(const protocol::error_fields& error, std::string_view reason) {
   events_.push_back({event::kind::auth_failed, std::string(reason)});
   close_with(&error, reason);
+}
+
+// The password checked out. Fault rules may still refuse: errors of class 28 replace
+// AuthenticationOk (a failed login); others follow it, as PG's reserved-slots FATAL does.
+void session::authentication_succeeded(std::string sasl_final) {
+  auto verdict = ask_faults(faults::hook::auth);
+  using kind = faults::verdict::kind;
+  if (verdict.what == kind::fatal && verdict.error.sqlstate.starts_with("28"))
+    return authentication_failed(verdict.error, "fault: " + verdict.error.message);
+  pending_sasl_final_ = std::move(sasl_final);
+  if (verdict.what == kind::delay) return begin_wait(verdict.after, resume::login);
+  send_authentication_ok();
+  if (act_on(verdict)) return;
+  complete_login();
+}
+
+void session::send_authentication_ok() {
+  auto w = writer();
+  if (!pending_sasl_final_.empty()) w.authentication_sasl_final(pending_sasl_final_);
+  std::string().swap(pending_sasl_final_);
+  w.authentication_ok();
 }
 
 void session::complete_login() {

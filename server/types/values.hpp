@@ -18,9 +18,11 @@ std::optional<std::string> text_to_binary(std::uint32_t oid, std::string_view te
 std::optional<std::string> binary_to_text(std::uint32_t oid, std::string_view binary);
 
 // Whether `text` is a valid text-form input for the type (int ranges, bool spellings, ...).
+// Types without a codec here cannot be checked and count as valid.
 bool valid_text_input(std::uint32_t oid, std::string_view text);
 
 // Canonical output form, e.g. bool "true" → "t", int " 42" → "42", float8 "1e3" → "1000".
+// nullopt when invalid; types without a codec here come back unchanged.
 std::optional<std::string> canonical_text(std::uint32_t oid, std::string_view text);
 
 }  // namespace fauxgres::types
