@@ -210,13 +210,19 @@ awaitable<bool> connection::start_tls() {
     close_reason_ = "plaintext after SSL accepted";
     co_return false;
   }
-  tls_ = std::make_unique<asio::ssl::stream<socket_type&>>(socket_, *server_.tls_->context);
+  const tls_setup* setup = &*server_.tls_;
+  if (const auto& name = session_.tls_certificate(); !name.empty() && server_.test_certificates_) {
+    if (auto it = server_.test_certificates_->by_name.find(name);
+        it != server_.test_certificates_->by_name.end())
+      setup = &it->second;
+  }
+  tls_ = std::make_unique<asio::ssl::stream<socket_type&>>(socket_, *setup->context);
   std::tie(ec) = co_await tls_->async_handshake(asio::ssl::stream_base::server, use_tuple);
   if (ec) {
     close_reason_ = "TLS handshake failed: " + ec.message();
     co_return false;
   }
-  session_.tls_established(server_.tls_->end_point_hash);
+  session_.tls_established(setup->end_point_hash);
   co_return true;
 }
 

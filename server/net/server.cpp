@@ -63,10 +63,14 @@ server::server(const config::server_config& config, const responder::fixtures& f
 server::~server() = default;
 
 void server::start() {
-  if (config_.tls.enabled) {
+  // `ssl` fault rules may offer TLS even when the server's own TLS is off.
+  bool ssl_rules = false;
+  for (const auto& rule : faults_.rules()) ssl_rules |= rule.type == "ssl";
+  if (config_.tls.enabled || ssl_rules) {
     tls_ = make_tls(config_.tls.cert_file, config_.tls.key_file);
     context_.tls_ready = true;
   }
+  if (ssl_rules) test_certificates_ = make_test_certificates();
   for (const auto& user : config_.users) {
     std::vector<std::uint8_t> salt(16);
     RAND_bytes(salt.data(), static_cast<int>(salt.size()));

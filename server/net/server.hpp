@@ -71,6 +71,7 @@ class server {
   boost::asio::signal_set signals_{io_};
   session::server_context context_;
   std::optional<tls_setup> tls_;
+  std::optional<test_certificates> test_certificates_;  // for `ssl` fault rules
   std::vector<tcp_listener> tcp_;
   std::vector<unix_listener> unix_;
   std::unordered_map<std::int32_t, std::weak_ptr<connection>> connections_;

@@ -33,21 +33,42 @@ void add_extension(X509* cert, int nid, const char* value) {
   X509_EXTENSION_free(ext);
 }
 
-std::pair<pkey_ptr, x509_ptr> self_signed() {
+pkey_ptr new_key() {
   pkey_ptr key(EVP_EC_gen("P-256"));
   if (!key) fail("could not generate a TLS key");
+  return key;
+}
+
+// A certificate for `host` (DNS name; localhost also gets 127.0.0.1 and ::1), valid from
+// `from_days` to `to_days` around now, signed by `issuer` (itself when null).
+x509_ptr make_certificate(EVP_PKEY* key, const std::string& host, long from_days, long to_days,
+                          X509* issuer, EVP_PKEY* issuer_key, bool ca, long serial) {
   x509_ptr cert(X509_new());
   X509_set_version(cert.get(), 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 365L * 24 * 3600);
-  X509_set_pubkey(cert.get(), key.get());
+  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), from_days * 24 * 3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), to_days * 24 * 3600);
+  X509_set_pubkey(cert.get(), key);
   X509_NAME* name = X509_get_subject_name(cert.get());
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(cert.get(), name);
-  add_extension(cert.get(), NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1");
-  if (!X509_sign(cert.get(), key.get(), EVP_sha256())) fail("could not sign the TLS certificate");
+                             reinterpret_cast<const unsigned char*>(host.c_str()), -1, -1, 0);
+  X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name);
+  if (ca) {
+    add_extension(cert.get(), NID_basic_constraints, "critical,CA:TRUE");
+    add_extension(cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
+  } else {
+    std::string san = "DNS:" + host;
+    if (host == "localhost") san += ",IP:127.0.0.1,IP:::1";
+    add_extension(cert.get(), NID_subject_alt_name, san.c_str());
+  }
+  if (!X509_sign(cert.get(), issuer_key ? issuer_key : key, EVP_sha256()))
+    fail("could not sign a TLS certificate");
+  return cert;
+}
+
+std::pair<pkey_ptr, x509_ptr> self_signed() {
+  auto key = new_key();
+  auto cert = make_certificate(key.get(), "localhost", 0, 365, nullptr, nullptr, false, 1);
   return {std::move(key), std::move(cert)};
 }
 
@@ -78,23 +99,66 @@ x509_ptr read_certificate(const std::string& file) {
   return cert;
 }
 
-}  // namespace
-
-tls_setup make_tls(const std::string& cert_file, const std::string& key_file) {
+tls_setup empty_setup() {
   namespace ssl = boost::asio::ssl;
   tls_setup setup;
   setup.context = std::make_unique<ssl::context>(ssl::context::tls_server);
-  auto& ctx = *setup.context;
-  SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
-  SSL_CTX_set_options(ctx.native_handle(), SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET);
+  SSL_CTX_set_min_proto_version(setup.context->native_handle(), TLS1_2_VERSION);
+  SSL_CTX_set_options(setup.context->native_handle(), SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET);
+  return setup;
+}
+
+tls_setup setup_from(EVP_PKEY* key, X509* cert) {
+  auto setup = empty_setup();
+  auto* ctx = setup.context->native_handle();
+  if (SSL_CTX_use_certificate(ctx, cert) != 1 || SSL_CTX_use_PrivateKey(ctx, key) != 1)
+    fail("could not install a generated TLS certificate");
+  setup.end_point_hash = end_point_hash(cert);
+  return setup;
+}
+
+std::string to_pem(X509* cert) {
+  std::unique_ptr<BIO, deleter<BIO, BIO_free_all>> bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_X509(bio.get(), cert);
+  char* data = nullptr;
+  long length = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(length));
+}
+
+}  // namespace
+
+test_certificates make_test_certificates() {
+  test_certificates out;
+  auto ca_key = new_key();
+  auto ca = make_certificate(ca_key.get(), "fauxgres test CA", -1, 3650, nullptr, nullptr, true, 1);
+  out.ca_pem = to_pem(ca.get());
+  struct variant {
+    const char* name;
+    const char* host;
+    long from_days, to_days;
+    bool signed_by_ca;
+  };
+  for (const auto& v : {variant{"valid", "localhost", -1, 365, true},
+                        variant{"self_signed", "localhost", -1, 365, false},
+                        variant{"wrong_host", "wrong.example.invalid", -1, 365, true},
+                        variant{"expired", "localhost", -30, -1, true}}) {
+    auto key = new_key();
+    auto cert = make_certificate(key.get(), v.host, v.from_days, v.to_days,
+                                 v.signed_by_ca ? ca.get() : nullptr,
+                                 v.signed_by_ca ? ca_key.get() : nullptr, false, 2);
+    out.by_name.emplace(v.name, setup_from(key.get(), cert.get()));
+  }
+  return out;
+}
+
+tls_setup make_tls(const std::string& cert_file, const std::string& key_file) {
+  namespace ssl = boost::asio::ssl;
   if (cert_file.empty()) {
     auto [key, cert] = self_signed();
-    if (SSL_CTX_use_certificate(ctx.native_handle(), cert.get()) != 1 ||
-        SSL_CTX_use_PrivateKey(ctx.native_handle(), key.get()) != 1)
-      fail("could not install the generated TLS certificate");
-    setup.end_point_hash = end_point_hash(cert.get());
-    return setup;
+    return setup_from(key.get(), cert.get());
   }
+  auto setup = empty_setup();
+  auto& ctx = *setup.context;
   auto cert = read_certificate(cert_file);
   boost::system::error_code ec;
   ctx.use_certificate_chain_file(cert_file, ec);

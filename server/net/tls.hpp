@@ -4,6 +4,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,5 +18,14 @@ struct tls_setup {
 
 // Throws std::runtime_error naming the file on failure. Empty paths: self-signed cert.
 tls_setup make_tls(const std::string& cert_file, const std::string& key_file);
+
+// Certificates the `ssl` fault can present, all for localhost / 127.0.0.1 / ::1 unless
+// named otherwise: "valid" (signed by the test CA), "self_signed", "wrong_host" (signed by
+// the CA, for wrong.example.invalid) and "expired" (signed by the CA, expired yesterday).
+struct test_certificates {
+  std::string ca_pem;  // what a client needs for sslmode=verify-full
+  std::map<std::string, tls_setup, std::less<>> by_name;
+};
+test_certificates make_test_certificates();
 
 }  // namespace fauxgres::net

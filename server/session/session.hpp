@@ -109,6 +109,8 @@ class session {
   char transaction_status() const { return tx_status_; }
   std::int32_t backend_pid() const { return pid_; }
   std::int32_t secret_key() const { return secret_; }
+  // Which test certificate to present when a fault rule asked for one ("" = the server's).
+  const std::string& tls_certificate() const { return tls_certificate_; }
   const std::string& user() const { return user_; }
   const std::string& database() const { return database_; }
   std::string application_name() const;
@@ -198,6 +200,7 @@ class session {
   bool ssl_done_ = false;
   bool gss_done_ = false;
   bool tls_active_ = false;
+  std::string tls_certificate_;  // a fault's choice of test certificate, or empty
   bool unencrypted_data_after_ssl_ = false;
   std::optional<std::vector<std::uint8_t>> tls_end_point_;
   std::string user_;

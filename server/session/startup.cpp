@@ -57,7 +57,10 @@ void session::handle_ssl_request() {
   bool tls_here =
       !connection_.unix_socket && connection_.listener->ssl.value_or(server_.config->tls.enabled);
   char answer = tls_here ? 'S' : 'N';
-  if (verdict.what == faults::verdict::kind::ssl_answer) answer = verdict.byte;
+  if (verdict.what == faults::verdict::kind::ssl_answer) {
+    answer = verdict.byte;
+    tls_certificate_ = verdict.certificate;
+  }
   if (answer == 'S' && !server_.tls_ready) answer = 'N';  // no certificate to offer
   writer().encryption_response(answer);
   make_sendable();

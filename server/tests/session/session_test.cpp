@@ -410,18 +410,18 @@ TEST_CASE("session end: Terminate, bad message types, termination, idle timeouts
   }
   SECTION("idle_session_timeout") {
     h.feed(query("SET idle_session_timeout = '2s'"));
-    CHECK(h.s->idle_limit() == std::chrono::milliseconds(2000));
-    h.s->idle_timeout();
+    CHECK(h.s->deadline() == std::chrono::milliseconds(2000));
+    h.s->deadline_reached();
     auto out = h.take();
     REQUIRE(types_of(out) == "E");
     CHECK(error_field(out[0], 'C') == "57P05");
   }
   SECTION("idle in transaction") {
     h.feed(query("SET idle_in_transaction_session_timeout = 500"));
-    CHECK(h.s->idle_limit() == std::chrono::milliseconds(0));
+    CHECK(h.s->deadline() == std::chrono::milliseconds(0));
     h.feed(query("BEGIN"));
-    CHECK(h.s->idle_limit() == std::chrono::milliseconds(500));
-    h.s->idle_timeout();
+    CHECK(h.s->deadline() == std::chrono::milliseconds(500));
+    h.s->deadline_reached();
     auto out = h.take();
     REQUIRE(types_of(out) == "E");
     CHECK(error_field(out[0], 'C') == "25P03");
