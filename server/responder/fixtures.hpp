@@ -1,8 +1,10 @@
 // User-scripted answers: statement pattern (exact or regex) → rows or an error, with
-// optional latency. Loaded from YAML; errors name the entry and field.
+// optional latency. Loaded from YAML (format: docs/fixtures.md); errors name the entry and
+// field, e.g. `queries[3].columns[0].type`.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -16,14 +18,15 @@
 namespace fauxgres::responder {
 
 struct fixture {
-  std::string exact;                    // normalised statement text, or empty
-  std::optional<std::regex> pattern;    // when matching by regex
+  std::string exact;                  // normalised statement text, or empty
+  std::optional<std::regex> pattern;  // when matching by regex
   std::string pattern_text;
   std::vector<column> columns;
-  std::vector<row> rows;
-  std::optional<std::string> tag;       // default "SELECT n" with columns, else given
+  std::vector<row> rows;                // canonical text forms
+  std::optional<std::string> tag;       // default "SELECT n" with columns, else the command's
   std::optional<protocol::error_fields> error;
   std::chrono::milliseconds latency{0};
+  std::vector<std::uint32_t> params;  // declared $n types (text when not given)
 };
 
 class fixtures {
@@ -34,15 +37,20 @@ class fixtures {
   static fixtures load_file(const std::string& path);
   static fixtures load_yaml_text(std::string_view yaml, std::string_view origin);
 
+  // The first entry matching the statement, in file order: `match` entries compare
+  // normalise_statement forms; `regex` entries search the statement trimmed of
+  // surrounding whitespace and a trailing ';'.
   const fixture* match(std::string_view statement) const;
   bool empty() const { return entries_.empty(); }
   std::size_t size() const { return entries_.size(); }
+  const std::vector<fixture>& entries() const { return entries_; }
 
  private:
   std::vector<fixture> entries_;
 };
 
-// Whitespace-collapsed, trimmed, trailing ';' removed; used for exact matching.
+// Whitespace-collapsed, trimmed, trailing ';' removed, comments dropped, lower case outside
+// quoted strings and identifiers; used for exact matching.
 std::string normalise_statement(std::string_view sql);
 
 }  // namespace fauxgres::responder

@@ -1,0 +1,386 @@
+// analyse() and execute(): the statement dispatcher. Order: the SELECT <integer> fast path,
+// the scanner, user fixtures, driver catalog queries, then the statement families.
+#include "responder/responder.hpp"
+
+#include <cstdlib>
+
+#include "responder/catalog_queries.hpp"
+#include "responder/command_parser.hpp"
+#include "responder/commands.hpp"
+#include "responder/datetime.hpp"
+#include "responder/evaluator.hpp"
+#include "responder/expr_parser.hpp"
+#include "responder/fixtures.hpp"
+#include "responder/lexer.hpp"
+#include "responder/no_answer.hpp"
+#include "responder/pg_error.hpp"
+#include "responder/plan.hpp"
+#include "responder/typer.hpp"
+#include "types/catalog.hpp"
+
+namespace fauxgres::responder {
+namespace {
+
+namespace oid = types::oid;
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// "SELECT <1-9 digits>[;]" in any case and spacing, without comments: the digits.
+std::optional<std::string_view> fast_select_literal(std::string_view sql) {
+  std::size_t p = 0;
+  while (p < sql.size() && is_space(sql[p])) ++p;
+  if (sql.size() - p < 8 || !iequals(sql.substr(p, 6), "select")) return std::nullopt;
+  p += 6;
+  if (!is_space(sql[p])) return std::nullopt;
+  while (p < sql.size() && is_space(sql[p])) ++p;
+  const std::size_t start = p;
+  while (p < sql.size() && sql[p] >= '0' && sql[p] <= '9') ++p;
+  const std::size_t digits = p - start;
+  if (digits == 0 || digits > 9) return std::nullopt;
+  while (p < sql.size() && is_space(sql[p])) ++p;
+  if (p < sql.size() && sql[p] == ';') ++p;
+  while (p < sql.size() && is_space(sql[p])) ++p;
+  if (p != sql.size()) return std::nullopt;
+  std::string_view number = sql.substr(start, digits);
+  while (number.size() > 1 && number.front() == '0') number.remove_prefix(1);
+  return number;
+}
+
+column result_column(std::string name, sql_type type) {
+  column c;
+  c.name = std::move(name);
+  c.type_oid = type.oid;
+  c.type_len = type_length(type.oid);
+  c.type_mod = type.typmod;
+  return c;
+}
+
+std::shared_ptr<const void> hold(plan_detail detail) {
+  return std::make_shared<const plan_detail>(std::move(detail));
+}
+
+// Every SELECT <integer> plan shares one immutable detail (execute reads the digits from
+// the statement text), so the hot path allocates nothing for it. The aliasing pointer has
+// no control block: copies cost no atomic operations.
+const std::shared_ptr<const void>& literal_detail() {
+  static const plan_detail detail{literal_plan{}};
+  static const std::shared_ptr<const void> pointer(std::shared_ptr<const void>(), &detail);
+  return pointer;
+}
+
+// Keeps the tokens of the one statement in the text (PG's parser drops empty statements
+// between semicolons); more than one is an error for a prepared statement.
+enum class statement_tokens { one, none, several };
+
+statement_tokens single_statement(std::vector<token>& tokens) {
+  // Common case: no semicolon, or one at the end.
+  std::size_t semicolons = 0;
+  for (const token& t : tokens) semicolons += t.kind == token_kind::semicolon;
+  if (semicolons == 0 || (semicolons == 1 && tokens.size() >= 3 &&
+                          tokens[tokens.size() - 2].kind == token_kind::semicolon)) {
+    return tokens.size() > 1 + semicolons ? statement_tokens::one : statement_tokens::none;
+  }
+  std::vector<token> kept;
+  kept.reserve(tokens.size());
+  int statements = 0;
+  bool in_statement = false;
+  for (const token& t : tokens) {
+    if (t.kind == token_kind::end) break;
+    if (t.kind == token_kind::semicolon) {
+      in_statement = false;
+      continue;
+    }
+    if (!in_statement) {
+      ++statements;
+      in_statement = true;
+    }
+    if (statements == 1) kept.push_back(t);
+  }
+  if (statements > 1) return statement_tokens::several;
+  if (statements == 0) return statement_tokens::none;
+  kept.push_back(tokens.back());
+  tokens.swap(kept);
+  return statement_tokens::one;
+}
+
+// Parameter types for a statement answered without type inference (fixtures): declared
+// types win, then the fixture's, then text for every other $n the text mentions.
+std::vector<std::uint32_t> fixed_parameter_types(const std::vector<token>& tokens,
+                                                 std::span<const std::uint32_t> declared,
+                                                 const std::vector<std::uint32_t>& preset) {
+  std::size_t count = std::max(declared.size(), preset.size());
+  for (const token& t : tokens) {
+    if (t.kind == token_kind::parameter) {
+      count = std::max<std::size_t>(count, std::strtoul(std::string(t.raw.substr(1)).c_str(),
+                                                        nullptr, 10));
+    }
+  }
+  std::vector<std::uint32_t> out(count, oid::text);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i < declared.size() && declared[i] != 0 && declared[i] != oid::unknown) {
+      out[i] = declared[i];
+    } else if (i < preset.size()) {
+      out[i] = preset[i];
+    }
+  }
+  return out;
+}
+
+void analyse_select(statement_plan& plan, token_cursor& cur, std::string_view sql,
+                    std::span<const std::uint32_t> declared) {
+  parsed_select parsed = parse_select_list(cur);
+  if (cur.failed()) {
+    plan.error = cur.take_error();
+    return;
+  }
+  if (parsed.unsupported) {
+    plan.error = no_answer(sql, parsed.query.has_from ? cur.char_pos(parsed.query.from_offset) : 0);
+    return;
+  }
+  typing_result typed = resolve_select_types(parsed.query, sql, declared);
+  if (typed.unsupported) {
+    plan.error = no_answer(sql, cur.char_pos(typed.unsupported_offset));
+    return;
+  }
+  if (typed.error) {
+    plan.error = std::move(typed.error);
+    return;
+  }
+  std::vector<column> columns;
+  columns.reserve(parsed.query.targets.size());
+  for (std::size_t i = 0; i < parsed.query.targets.size(); ++i) {
+    const int node = parsed.query.targets[i].node;
+    columns.push_back(result_column(typed.column_names[i],
+                                    parsed.query.nodes[static_cast<std::size_t>(node)].type));
+  }
+  plan.columns = std::move(columns);
+  plan.parameter_types = std::move(typed.parameter_types);
+  plan.detail = hold(select_plan{std::move(parsed.query)});
+}
+
+void analyse_command(statement_plan& plan, token_cursor& cur, std::string_view sql,
+                     const context& ctx) {
+  command_parse_result parsed = parse_command(cur);
+  switch (parsed.status) {
+    case command_parse_status::failed:
+      plan.error = cur.take_error();
+      return;
+    case command_parse_status::unsupported:
+      plan.error = no_answer(sql);
+      return;
+    case command_parse_status::parsed:
+      break;
+    case command_parse_status::unknown: {
+      cur.rewind(0);
+      std::string write = write_command_name(cur);
+      if (!write.empty()) {
+        plan.detail = hold(write_plan{std::move(write)});
+        return;
+      }
+      static constexpr std::string_view known[] = {
+          "with",    "values",  "table",   "explain", "copy",    "do",      "call",
+          "lock",    "fetch",   "move",    "declare", "prepare", "execute", "vacuum",
+          "analyze", "analyse", "reindex", "cluster", "refresh", "security", "import",
+          "load",    "reassign"};
+      for (auto word : known) {
+        if (cur.is(word)) {
+          plan.error = no_answer(sql);
+          return;
+        }
+      }
+      cur.fail_here();  // not a statement PostgreSQL knows either
+      plan.error = cur.take_error();
+      return;
+    }
+  }
+  plan_detail& detail = *parsed.detail;
+  if (auto* t = std::get_if<transaction_plan>(&detail)) plan.control = control_of(*t);
+  if (auto* show = std::get_if<show_plan>(&detail)) {
+    std::optional<protocol::error_fields> error;
+    auto columns = show_columns(*show, ctx, error);
+    if (error) {
+      plan.error = std::move(error);
+      return;
+    }
+    plan.columns = std::move(columns);
+  }
+  plan.detail = hold(std::move(detail));
+}
+
+execution run_select(const select_plan& p, const statement_plan& plan,
+                     std::span<const value> parameters, context& ctx) {
+  eval_env env{ctx};
+  auto result = evaluate_select(p.query, plan.text, plan.parameter_types, parameters, env);
+  execution ex;
+  if (env.error) {
+    ex.error = std::move(env.error);
+    return ex;
+  }
+  if (result) ex.rows.push_back(std::move(*result));
+  ex.tag = "SELECT";
+  ex.counts_rows = true;
+  ex.delay = env.delay;
+  ex.notices = std::move(env.notices);
+  return ex;
+}
+
+// The tag of a fixture without `tag`: PG's tag for the statement's command, counting the
+// fixture's rows where PG counts them.
+void fixture_default_tag(fixture_plan& p, const token& first) {
+  const std::string& write = p.command;
+  if (write == "INSERT") {
+    p.default_tag = "INSERT 0";
+    p.counts_rows = true;
+  } else if (write == "UPDATE" || write == "DELETE" || write == "MERGE") {
+    p.default_tag = write;
+    p.counts_rows = true;
+  } else if (!write.empty()) {
+    p.default_tag = write;
+  } else if (!p.entry->columns.empty() || first.kind != token_kind::identifier) {
+    p.default_tag = "SELECT";
+    p.counts_rows = true;
+  } else {
+    std::string word = identifier_value(first);
+    for (char& c : word) {
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    p.counts_rows = word == "SELECT" || word == "WITH" || word == "VALUES" || word == "TABLE";
+    p.default_tag = p.counts_rows ? "SELECT" : word;
+  }
+}
+
+execution run_fixture(const fixture_plan& p, context& ctx) {
+  execution ex;
+  ex.delay = p.entry->latency;
+  if (!p.command.empty()) {
+    if (auto e = refuse_write(p.command, ctx)) {
+      ex.error = std::move(e);
+      return ex;
+    }
+  }
+  if (p.entry->error) {
+    ex.error = p.entry->error;
+    return ex;
+  }
+  ex.rows = p.entry->rows;
+  if (p.entry->tag) {
+    ex.tag = *p.entry->tag;
+  } else {
+    ex.tag = p.default_tag;
+    ex.counts_rows = p.counts_rows;
+  }
+  return ex;
+}
+
+}  // namespace
+
+statement_plan analyse(std::string_view sql, std::span<const std::uint32_t> declared,
+                       const context& ctx) {
+  statement_plan plan;
+  plan.text = std::string(sql);
+  if (declared.empty() && (ctx.user_fixtures == nullptr || ctx.user_fixtures->empty())) {
+    if (fast_select_literal(sql)) {
+      plan.columns.emplace(1, column{"?column?", oid::int4, 4, -1, 0, 0});
+      plan.detail = literal_detail();
+      return plan;
+    }
+  }
+  lex_result lexed = tokenize(sql);
+  if (lexed.error) {
+    plan.error = with_position(pg_error("42601", lexed.error->message),
+                               char_position(sql, lexed.error->offset));
+    return plan;
+  }
+  switch (single_statement(lexed.tokens)) {
+    case statement_tokens::none:
+      plan.empty = true;
+      return plan;
+    case statement_tokens::several:
+      plan.error = pg_error("42601", "cannot insert multiple commands into a prepared statement");
+      return plan;
+    case statement_tokens::one:
+      break;
+  }
+  token_cursor cur(sql, lexed.tokens);
+  if (ctx.user_fixtures != nullptr && !ctx.user_fixtures->empty()) {
+    if (const fixture* f = ctx.user_fixtures->match(sql)) {
+      if (!f->columns.empty()) plan.columns = f->columns;
+      plan.parameter_types = fixed_parameter_types(lexed.tokens, declared, f->params);
+      fixture_plan fp{f, write_command_name(cur)};
+      fixture_default_tag(fp, lexed.tokens.front());
+      plan.detail = hold(std::move(fp));
+      return plan;
+    }
+  }
+  if (cur.is("select") || cur.is("with")) {
+    if (auto match = match_catalog_query(sql)) {
+      plan.columns = match->columns;
+      plan.parameter_types = fixed_parameter_types(lexed.tokens, declared, match->parameter_types);
+      plan.detail = hold(catalog_plan{std::move(*match)});
+      return plan;
+    }
+  }
+  if (cur.is("select")) {
+    cur.next();
+    analyse_select(plan, cur, sql, declared);
+    return plan;
+  }
+  analyse_command(plan, cur, sql, ctx);
+  if (!plan.error && declared.size() > plan.parameter_types.size()) {
+    plan.parameter_types.assign(declared.begin(), declared.end());
+  }
+  return plan;
+}
+
+execution execute(const statement_plan& plan, std::span<const value> parameters, context& ctx) {
+  execution ex;
+  if (plan.error) {
+    ex.error = plan.error;
+    return ex;
+  }
+  if (plan.empty) return ex;
+  const auto* detail = static_cast<const plan_detail*>(plan.detail.get());
+  if (detail == nullptr) {
+    ex.error = no_answer(plan.text);
+    return ex;
+  }
+  return std::visit(
+      [&](const auto& p) -> execution {
+        using T = std::decay_t<decltype(p)>;
+        if constexpr (std::is_same_v<T, literal_plan>) {
+          execution out;
+          out.rows.push_back(row{value(fast_select_literal(plan.text).value_or("0"))});
+          out.tag = "SELECT";
+          out.counts_rows = true;
+          return out;
+        } else if constexpr (std::is_same_v<T, select_plan>) {
+          return run_select(p, plan, parameters, ctx);
+        } else if constexpr (std::is_same_v<T, transaction_plan>) {
+          return execute_transaction(p, ctx);
+        } else if constexpr (std::is_same_v<T, set_plan>) {
+          return execute_set(p, ctx);
+        } else if constexpr (std::is_same_v<T, show_plan>) {
+          return execute_show(p, ctx);
+        } else if constexpr (std::is_same_v<T, utility_plan>) {
+          return execute_utility(p, ctx);
+        } else if constexpr (std::is_same_v<T, write_plan>) {
+          execution out;
+          out.error = refuse_write(p.command, ctx);
+          if (!out.error) out.error = no_answer(plan.text);
+          return out;
+        } else if constexpr (std::is_same_v<T, fixture_plan>) {
+          return run_fixture(p, ctx);
+        } else {
+          execution out;
+          out.rows = run_catalog_query(p.match, parameters, out.error);
+          out.tag = "SELECT";
+          out.counts_rows = true;
+          return out;
+        }
+      },
+      *detail);
+}
+
+}  // namespace fauxgres::responder

@@ -1,0 +1,136 @@
+// Built-in functions and SQL-value functions.
+#include <catch2/catch.hpp>
+
+#include "support.hpp"
+
+using namespace fauxgres::responder;
+using test::harness;
+
+TEST_CASE("session information functions", "[responder][functions]") {
+  harness h;
+  auto o = h.run(
+      "SELECT current_database(), current_user, session_user, user, current_schema, "
+      "pg_backend_pid(), current_catalog, current_role");
+  REQUIRE(o.error() == nullptr);
+  std::vector<std::string> names;
+  for (const auto& c : o.columns()) names.push_back(c.name);
+  CHECK(names == std::vector<std::string>{"current_database", "current_user", "session_user",
+                                          "user", "current_schema", "pg_backend_pid",
+                                          "current_catalog", "current_role"});
+  CHECK(o.columns()[0].type_oid == 19);
+  CHECK(o.columns()[5].type_oid == 23);
+  CHECK(o.cell(0, 0) == "appdb");
+  CHECK(o.cell(0, 1) == "app");
+  CHECK(o.cell(0, 2) == "app");
+  CHECK(o.cell(0, 3) == "app");
+  CHECK(o.cell(0, 4) == "public");
+  CHECK(o.cell(0, 5) == "4242");
+  CHECK(o.cell(0, 6) == "appdb");
+
+  h.run("SET search_path TO myschema");
+  CHECK(h.run("SELECT current_schema()").cell(0, 0) == "myschema");
+  CHECK(h.run("SELECT current_schemas(true)").cell(0, 0) == "{pg_catalog,myschema}");
+}
+
+TEST_CASE("time functions read the context's clock", "[responder][functions]") {
+  harness h;
+  auto o = h.run(
+      "SELECT now(), current_timestamp, clock_timestamp(), statement_timestamp(), "
+      "transaction_timestamp(), current_date, localtimestamp, current_timestamp(0)");
+  REQUIRE(o.error() == nullptr);
+  CHECK(o.columns()[0].name == "now");
+  CHECK(o.columns()[0].type_oid == 1184);
+  CHECK(o.columns()[0].type_len == 8);
+  CHECK(o.columns()[1].name == "current_timestamp");
+  CHECK(o.cell(0, 0) == "2024-05-01 12:34:56.789+00");
+  CHECK(o.cell(0, 1) == "2024-05-01 12:34:56.789+00");
+  CHECK(o.cell(0, 2) == "2024-05-01 12:34:56.789+00");
+  CHECK(o.cell(0, 5) == "2024-05-01");
+  CHECK(o.columns()[5].type_oid == 1082);
+  CHECK(o.cell(0, 6) == "2024-05-01 12:34:56.789");
+  CHECK(o.columns()[7].type_mod == 0);
+  CHECK(o.cell(0, 7) == "2024-05-01 12:34:57+00");
+
+  h.run("SET TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE");
+  CHECK(h.run("SELECT now()").cell(0, 0) == "2024-05-01 18:04:56.789+05:30");
+  h.run("SET TIME ZONE -8");
+  CHECK(h.run("SELECT now()::text").cell(0, 0) == "2024-05-01 04:34:56.789-08");
+}
+
+TEST_CASE("pg_sleep asks for a delay and returns void", "[responder][functions]") {
+  harness h;
+  auto o = h.run("SELECT pg_sleep(1.5)");
+  REQUIRE(o.error() == nullptr);
+  CHECK(o.columns()[0].name == "pg_sleep");
+  CHECK(o.columns()[0].type_oid == 2278);
+  CHECK(o.cell(0, 0) == "");
+  CHECK(o.result.delay == std::chrono::milliseconds(1500));
+  CHECK(o.tag() == "SELECT 1");
+  o = h.run("SELECT pg_sleep($1)", {value("2")});
+  CHECK(o.result.delay == std::chrono::milliseconds(2000));
+  CHECK(h.run("SELECT pg_sleep(0)").result.delay == std::chrono::milliseconds(0));
+}
+
+TEST_CASE("current_setting and set_config", "[responder][functions]") {
+  harness h;
+  auto o = h.run("SELECT current_setting('server_version_num')");
+  REQUIRE(o.error() == nullptr);
+  CHECK(o.columns()[0].name == "current_setting");
+  CHECK(o.cell(0, 0) == "150020");
+  CHECK(h.run("SELECT current_setting('nope')").sqlstate() == "42704");
+  CHECK(h.run("SELECT current_setting('nope.x', true)").cell(0, 0) == "<NULL>");
+  o = h.run("SELECT set_config('application_name', 'via-fn', false)");
+  REQUIRE(o.error() == nullptr);
+  CHECK(o.cell(0, 0) == "via-fn");
+  CHECK(h.session_settings().get("application_name") == "via-fn");
+  CHECK(h.run("SELECT set_config('work_mem', 'lots', false)").sqlstate() == "22023");
+}
+
+TEST_CASE("other built-ins", "[responder][functions]") {
+  harness h;
+  auto o = h.run(
+      "SELECT txid_current(), pg_is_in_recovery(), pg_typeof(1), pg_typeof('a'::varchar), "
+      "upper('ab'), length('héllo'), abs(-3), concat('a', 1, NULL, true), "
+      "format_type(1043, 14), pg_try_advisory_lock(1), pg_advisory_lock(1)");
+  REQUIRE(o.error() == nullptr);
+  CHECK(o.columns()[0].type_oid == 20);
+  CHECK(o.cell(0, 1) == "f");
+  CHECK(o.cell(0, 2) == "integer");
+  CHECK(o.columns()[2].type_oid == 2206);
+  CHECK(o.cell(0, 3) == "character varying");
+  CHECK(o.cell(0, 4) == "AB");
+  CHECK(o.cell(0, 5) == "5");
+  CHECK(o.cell(0, 6) == "3");
+  CHECK(o.cell(0, 7) == "a1t");
+  CHECK(o.cell(0, 8) == "character varying(10)");
+  CHECK(o.cell(0, 9) == "t");
+  CHECK(o.cell(0, 10) == "");
+  CHECK(h.run("SELECT version()").cell(0, 0).rfind("PostgreSQL 15.20 ", 0) == 0);
+}
+
+TEST_CASE("floats print like PG 15", "[responder][functions]") {
+  harness h;
+  struct {
+    const char* sql;
+    const char* value;
+  } cases[] = {
+      {"SELECT 0.1::float8 + 0.2::float8", "0.30000000000000004"},
+      {"SELECT 1e20::float8", "1e+20"},
+      {"SELECT 1e15::float8", "1e+15"},
+      {"SELECT 1e14::float8", "100000000000000"},
+      {"SELECT 0.0001::float8", "0.0001"},
+      {"SELECT 0.00001::float8", "1e-05"},
+      {"SELECT 1234567::float4", "1.234567e+06"},
+      {"SELECT 'NaN'::float8", "NaN"},
+      {"SELECT '-Infinity'::float8", "-Infinity"},
+      {"SELECT 1.5::real", "1.5"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.sql);
+    auto o = h.run(c.sql);
+    REQUIRE(o.error() == nullptr);
+    CHECK(o.cell(0, 0) == c.value);
+  }
+  h.run("SET extra_float_digits = 0");
+  CHECK(h.run("SELECT 0.1::float8 + 0.2::float8").cell(0, 0) == "0.3");
+}
