@@ -11,28 +11,28 @@
 namespace fauxgres::responder {
 
 enum class expr_kind : std::uint8_t {
-  constant,     // a literal; `text` holds its text form, `literal` its kind
-  param,        // $n
-  cast,         // args[0]::type; `implicit` when inserted by type resolution
-  unary,        // `name` is "-" or "+"
-  binary,       // arithmetic, comparison, ||, LIKE: `name` is the operator
-  bool_and,     // args[0] AND args[1]
+  constant,  // a literal; `text` holds its text form, `literal` its kind
+  param,     // $n
+  cast,      // args[0]::type; `implicit` when inserted by type resolution
+  unary,     // `name` is "-" or "+"
+  binary,    // arithmetic, comparison, ||, LIKE: `name` is the operator
+  bool_and,  // args[0] AND args[1]
   bool_or,
   bool_not,
-  null_test,    // IS [NOT] NULL (`negated` for NOT)
-  bool_test,    // IS [NOT] TRUE/FALSE/UNKNOWN: `name` is "true", "false" or "unknown"
-  distinct,     // IS [NOT] DISTINCT FROM
-  in_list,      // args[0] [NOT] IN (args[1..])
-  between,      // args[0] [NOT] BETWEEN args[1] AND args[2]
-  case_when,    // args: [operand or -1], cond1, result1, ..., [else or -1]
+  null_test,  // IS [NOT] NULL (`negated` for NOT)
+  bool_test,  // IS [NOT] TRUE/FALSE/UNKNOWN: `name` is "true", "false" or "unknown"
+  distinct,   // IS [NOT] DISTINCT FROM
+  in_list,    // args[0] [NOT] IN (args[1..])
+  between,    // args[0] [NOT] BETWEEN args[1] AND args[2]
+  case_when,  // args: [operand or -1], cond1, result1, ..., [else or -1]
   coalesce,
   nullif,
   greatest,
   least,
-  function,     // `name` is the lower-case function name
-  sql_value,    // CURRENT_USER, CURRENT_TIMESTAMP, ...: `name` as FigureColname spells it
-  column_ref,   // a column name: the responder has no tables
-  array,        // ARRAY[...]
+  function,    // `name` is the lower-case function name
+  sql_value,   // CURRENT_USER, CURRENT_TIMESTAMP, ...: `name` as FigureColname spells it
+  column_ref,  // a column name: the responder has no tables
+  array,       // ARRAY[...]
 };
 
 enum class literal_kind : std::uint8_t { none, integer, decimal, string, null, boolean };

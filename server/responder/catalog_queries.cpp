@@ -100,10 +100,15 @@ std::vector<column> oid_elemtype_kind() {
           col("kind", oid::char_, pg_type_table, att_typtype)};
 }
 
-std::string oid_text(std::uint32_t v) { return std::to_string(v); }
-std::string char_text(char c) { return c == 0 ? std::string() : std::string(1, c); }
+std::string oid_text(std::uint32_t v) {
+  return std::to_string(v);
+}
+std::string char_text(char c) {
+  return c == 0 ? std::string() : std::string(1, c);
+}
 
-std::optional<std::uint32_t> parse_oid(const value& v, std::optional<protocol::error_fields>& error) {
+std::optional<std::uint32_t> parse_oid(const value& v,
+                                       std::optional<protocol::error_fields>& error) {
   if (!v) return std::nullopt;
   datum d;
   if (auto e = input_datum(*v, {oid::oid, -1}, 0, d)) {
@@ -154,17 +159,23 @@ row typeinfo_row(const types::type_info& t, int depth) {
   r.emplace_back(char_text(t.kind));
   r.emplace_back(std::nullopt);  // basetype: built-in types are not domains
   r.emplace_back(oid_text(t.element));
-  if (t.length == -1 && elem != nullptr) r.emplace_back(char_text(elem->delimiter));
-  else r.emplace_back(std::nullopt);
-  if (ranged) r.emplace_back(oid_text(t.range_subtype));
-  else r.emplace_back(std::nullopt);
+  if (t.length == -1 && elem != nullptr)
+    r.emplace_back(char_text(elem->delimiter));
+  else
+    r.emplace_back(std::nullopt);
+  if (ranged)
+    r.emplace_back(oid_text(t.range_subtype));
+  else
+    r.emplace_back(std::nullopt);
   r.emplace_back(std::nullopt);  // attrtypoids
   r.emplace_back(std::nullopt);  // attrnames
   r.emplace_back(std::to_string(depth));
   r.emplace_back(std::nullopt);  // basetype_name
   r.emplace_back(t.element == 0 ? std::string("-") : format_type(t.element));
-  if (ranged) r.emplace_back(format_type(t.range_subtype));
-  else r.emplace_back(std::nullopt);
+  if (ranged)
+    r.emplace_back(format_type(t.range_subtype));
+  else
+    r.emplace_back(std::nullopt);
   return r;
 }
 
@@ -200,8 +211,10 @@ std::vector<row> array_types() {
   bool missing = false;
   for (const auto& t : types::all_types()) {
     if (t.category != 'A') continue;
-    if (types::find_type(t.element) != nullptr) elements.insert(t.element);
-    else missing = true;
+    if (types::find_type(t.element) != nullptr)
+      elements.insert(t.element);
+    else
+      missing = true;
   }
   std::vector<row> rows;
   for (std::uint32_t e : elements) {
@@ -239,8 +252,8 @@ std::optional<catalog_match> match_catalog_query(std::string_view sql) {
   if (!contains_ci(sql, "pg_type")) return std::nullopt;
   const std::string c = compact(sql);
   catalog_match m;
-  if (c.size() > hstore_prefix.size() + 1 && c.compare(0, hstore_prefix.size(), hstore_prefix) == 0 &&
-      c.back() == '\'') {
+  if (c.size() > hstore_prefix.size() + 1 &&
+      c.compare(0, hstore_prefix.size(), hstore_prefix) == 0 && c.back() == '\'') {
     const std::string literal = c.substr(hstore_prefix.size() - 1);  // keep the opening quote
     lex_result lexed = tokenize(literal);
     if (lexed.error || lexed.tokens.size() != 2 || lexed.tokens[0].kind != token_kind::string) {
@@ -283,13 +296,20 @@ std::optional<catalog_match> match_catalog_query(std::string_view sql) {
   }
   if (c.find("withrecursivetypeinfo_tree(") == 0 && c.find("any($1::oid[])") != std::string::npos) {
     m.kind = catalog_query::asyncpg_typeinfo;
-    m.columns = {col("oid", oid::oid),          col("ns", oid::name),
-                 col("name", oid::name),        col("kind", oid::char_),
-                 col("basetype", oid::oid),     col("elemtype", oid::oid),
-                 col("elemdelim", oid::char_),  col("range_subtype", oid::oid),
-                 col("attrtypoids", oid::oid_array), col("attrnames", oid::text_array),
-                 col("depth", oid::int4),       col("basetype_name", oid::text),
-                 col("elemtype_name", oid::text), col("range_subtype_name", oid::text)};
+    m.columns = {col("oid", oid::oid),
+                 col("ns", oid::name),
+                 col("name", oid::name),
+                 col("kind", oid::char_),
+                 col("basetype", oid::oid),
+                 col("elemtype", oid::oid),
+                 col("elemdelim", oid::char_),
+                 col("range_subtype", oid::oid),
+                 col("attrtypoids", oid::oid_array),
+                 col("attrnames", oid::text_array),
+                 col("depth", oid::int4),
+                 col("basetype_name", oid::text),
+                 col("elemtype_name", oid::text),
+                 col("range_subtype_name", oid::text)};
     m.parameter_types = {oid::oid_array};
     return m;
   }
@@ -317,9 +337,12 @@ std::vector<row> run_catalog_query(const catalog_match& m, std::span<const value
       if (t == nullptr) return {};
       return {{oid_text(t->oid), oid_text(t->element), char_text(t->kind)}};
     }
-    case catalog_query::array_types: return array_types();
-    case catalog_query::sequelize_types: return sequelize_types();
-    case catalog_query::asyncpg_typeinfo: return asyncpg_typeinfo(params, error);
+    case catalog_query::array_types:
+      return array_types();
+    case catalog_query::sequelize_types:
+      return sequelize_types();
+    case catalog_query::asyncpg_typeinfo:
+      return asyncpg_typeinfo(params, error);
   }
   return {};
 }

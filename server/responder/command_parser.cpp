@@ -16,8 +16,12 @@ using status = command_parse_status;
 command_parse_result parsed(plan_detail detail) {
   return {status::parsed, std::move(detail)};
 }
-command_parse_result failed() { return {status::failed, std::nullopt}; }
-command_parse_result unsupported() { return {status::unsupported, std::nullopt}; }
+command_parse_result failed() {
+  return {status::failed, std::nullopt};
+}
+command_parse_result unsupported() {
+  return {status::unsupported, std::nullopt};
+}
 
 std::string upper(std::string s) {
   for (char& c : s) {
@@ -69,8 +73,10 @@ bool transaction_mode_list(token_cursor& cur, transaction_modes& modes, const st
         }
         level = "repeatable read";
       } else if (cur.accept("read")) {
-        if (cur.accept("committed")) level = "read committed";
-        else if (cur.accept("uncommitted")) level = "read uncommitted";
+        if (cur.accept("committed"))
+          level = "read committed";
+        else if (cur.accept("uncommitted"))
+          level = "read uncommitted";
         else {
           cur.fail_here();
           return false;
@@ -81,8 +87,10 @@ bool transaction_mode_list(token_cursor& cur, transaction_modes& modes, const st
       }
       modes.emplace_back(prefix + "transaction_isolation", level);
     } else if (cur.accept("read")) {
-      if (cur.accept("only")) modes.emplace_back(prefix + "transaction_read_only", "on");
-      else if (cur.accept("write")) modes.emplace_back(prefix + "transaction_read_only", "off");
+      if (cur.accept("only"))
+        modes.emplace_back(prefix + "transaction_read_only", "on");
+      else if (cur.accept("write"))
+        modes.emplace_back(prefix + "transaction_read_only", "off");
       else {
         cur.fail_here();
         return false;
@@ -258,8 +266,8 @@ std::optional<std::string> flatten(token_cursor& cur, const std::string& name,
   std::string out;
   for (const auto& item : items) {
     if (!out.empty()) out += ", ";
-    out += (!item.numeric && (flags & guc_list_quote) != 0) ? quote_identifier(item.text)
-                                                            : item.text;
+    out +=
+        (!item.numeric && (flags & guc_list_quote) != 0) ? quote_identifier(item.text) : item.text;
   }
   return out;
 }
@@ -656,8 +664,8 @@ std::string write_command_name(token_cursor& cur) {
   std::size_t i = 1;
   if (word == "create" && cur.is("or", 1) && cur.is("replace", 2)) i = 3;
   static constexpr std::string_view modifiers[] = {
-      "temp",       "temporary", "unlogged", "global",   "local",   "unique",
-      "recursive",  "trusted",   "procedural", "default", "constraint"};
+      "temp",      "temporary", "unlogged",   "global",  "local",     "unique",
+      "recursive", "trusted",   "procedural", "default", "constraint"};
   for (bool more = true; more;) {
     more = false;
     for (auto m : modifiers) {

@@ -14,7 +14,9 @@ protocol::error_fields warning(std::string sqlstate, std::string message) {
   return pg_error(std::move(sqlstate), std::move(message), "WARNING");
 }
 
-bool in_block(const context& ctx) { return ctx.transaction_status != 'I'; }
+bool in_block(const context& ctx) {
+  return ctx.transaction_status != 'I';
+}
 
 execution with_error(protocol::error_fields e) {
   execution ex;
@@ -59,18 +61,24 @@ column text_column(std::string name) {
 transaction_control control_of(const transaction_plan& plan) {
   switch (plan.verb) {
     case transaction_verb::begin:
-    case transaction_verb::start: return transaction_control::begin;
-    case transaction_verb::commit: return transaction_control::commit;
-    case transaction_verb::rollback: return transaction_control::rollback;
-    case transaction_verb::savepoint: return transaction_control::savepoint;
-    case transaction_verb::release: return transaction_control::release;
-    case transaction_verb::rollback_to: return transaction_control::rollback_to_savepoint;
-    default: return transaction_control::none;
+    case transaction_verb::start:
+      return transaction_control::begin;
+    case transaction_verb::commit:
+      return transaction_control::commit;
+    case transaction_verb::rollback:
+      return transaction_control::rollback;
+    case transaction_verb::savepoint:
+      return transaction_control::savepoint;
+    case transaction_verb::release:
+      return transaction_control::release;
+    case transaction_verb::rollback_to:
+      return transaction_control::rollback_to_savepoint;
+    default:
+      return transaction_control::none;
   }
 }
 
-std::optional<protocol::error_fields> refuse_write(const std::string& command,
-                                                   const context& ctx) {
+std::optional<protocol::error_fields> refuse_write(const std::string& command, const context& ctx) {
   if (ctx.read_only || ctx.session_settings.get("transaction_read_only") == "on") {
     return protocol::errors::read_only_transaction(command);
   }
@@ -122,12 +130,12 @@ execution execute_transaction(const transaction_plan& plan, context& ctx) {
     case transaction_verb::rollback_to: {
       const bool release = plan.verb == transaction_verb::release;
       if (!in_block(ctx)) {
-        return with_error(pg_error("25P01", std::string(release ? "RELEASE SAVEPOINT"
-                                                                : "ROLLBACK TO SAVEPOINT") +
-                                                " can only be used in transaction blocks"));
+        return with_error(
+            pg_error("25P01", std::string(release ? "RELEASE SAVEPOINT" : "ROLLBACK TO SAVEPOINT") +
+                                  " can only be used in transaction blocks"));
       }
-      const bool found = release ? s.release_savepoint(plan.name)
-                                 : s.rollback_to_savepoint(plan.name);
+      const bool found =
+          release ? s.release_savepoint(plan.name) : s.rollback_to_savepoint(plan.name);
       if (!found) {
         return with_error(pg_error("3B001", "savepoint \"" + plan.name + "\" does not exist"));
       }
@@ -141,8 +149,8 @@ execution execute_transaction(const transaction_plan& plan, context& ctx) {
       if (in_block(ctx)) {
         return with_error(pg_error("25001", plan.tag + " cannot run inside a transaction block"));
       }
-      return with_error(pg_error("42704", "prepared transaction with identifier \"" + plan.name +
-                                              "\" does not exist"));
+      return with_error(pg_error(
+          "42704", "prepared transaction with identifier \"" + plan.name + "\" does not exist"));
   }
   return tagged(plan.tag);
 }
@@ -156,8 +164,10 @@ execution execute_set(const set_plan& plan, context& ctx) {
       if (plan.local && !in_block(ctx)) {
         ex.notices.push_back(protocol::errors::set_local_outside_transaction());
       }
-      if (plan.name == "role") e = set_role(plan.value, ctx);
-      else e = s.set(plan.name, plan.value, plan.local);
+      if (plan.name == "role")
+        e = set_role(plan.value, ctx);
+      else
+        e = s.set(plan.name, plan.value, plan.local);
       break;
     case set_action::reset:
       if (plan.local && !in_block(ctx)) {
@@ -218,7 +228,8 @@ execution execute_show(const show_plan& plan, context& ctx) {
   auto shown = ctx.session_settings.show(plan.name);
   if (!shown) return with_error(protocol::errors::unrecognized_parameter(plan.name, false));
   // A read-only (hot standby) server reports itself so.
-  if (ctx.read_only && (shown->first == "transaction_read_only" || shown->first == "in_hot_standby")) {
+  if (ctx.read_only &&
+      (shown->first == "transaction_read_only" || shown->first == "in_hot_standby")) {
     shown->second = "on";
   }
   ex.rows.push_back({std::move(shown->second)});

@@ -23,8 +23,7 @@ std::vector<column> show_columns(const show_plan& plan, const context& ctx,
                                  std::optional<protocol::error_fields>& error);
 
 // 25006 when writes are refused (read-only server or READ ONLY transaction).
-std::optional<protocol::error_fields> refuse_write(const std::string& command,
-                                                   const context& ctx);
+std::optional<protocol::error_fields> refuse_write(const std::string& command, const context& ctx);
 
 // A text column description.
 column text_column(std::string name);

@@ -154,9 +154,9 @@ std::string special_float(double v) {
 
 int timezone_offset_seconds(std::string_view tz) {
   static constexpr std::string_view utc_names[] = {
-      "utc", "etc/utc", "gmt", "etc/gmt", "z", "zulu", "uct", "universal", "etc/universal",
-      "etc/uct", "etc/zulu", "greenwich", "etc/greenwich", "gmt0", "etc/gmt0", "gmt+0",
-      "gmt-0", "etc/gmt+0", "etc/gmt-0"};
+      "utc",       "etc/utc",       "gmt",     "etc/gmt",   "z",         "zulu",          "uct",
+      "universal", "etc/universal", "etc/uct", "etc/zulu",  "greenwich", "etc/greenwich", "gmt0",
+      "etc/gmt0",  "gmt+0",         "gmt-0",   "etc/gmt+0", "etc/gmt-0"};
   for (auto n : utc_names) {
     if (iequals(tz, n)) return 0;
   }
@@ -184,9 +184,12 @@ std::string format_utc_offset(int offset_seconds) {
   int v = offset_seconds < 0 ? -offset_seconds : offset_seconds;
   char buf[32];
   const int h = v / 3600, m = (v / 60) % 60, s = v % 60;
-  if (s != 0) std::snprintf(buf, sizeof buf, "%c%02d:%02d:%02d", sign, h, m, s);
-  else if (m != 0) std::snprintf(buf, sizeof buf, "%c%02d:%02d", sign, h, m);
-  else std::snprintf(buf, sizeof buf, "%c%02d", sign, h);
+  if (s != 0)
+    std::snprintf(buf, sizeof buf, "%c%02d:%02d:%02d", sign, h, m, s);
+  else if (m != 0)
+    std::snprintf(buf, sizeof buf, "%c%02d:%02d", sign, h, m);
+  else
+    std::snprintf(buf, sizeof buf, "%c%02d", sign, h);
   return buf;
 }
 

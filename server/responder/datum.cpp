@@ -99,8 +99,7 @@ std::optional<protocol::error_fields> input_float(std::string_view text, std::ui
   };
   if (lower_eq("nan")) {
     v = std::numeric_limits<double>::quiet_NaN();
-  } else if (lower_eq("infinity") || lower_eq("+infinity") || lower_eq("inf") ||
-             lower_eq("+inf")) {
+  } else if (lower_eq("infinity") || lower_eq("+infinity") || lower_eq("inf") || lower_eq("+inf")) {
     v = HUGE_VAL;
   } else if (lower_eq("-infinity") || lower_eq("-inf")) {
     v = -HUGE_VAL;
@@ -118,8 +117,8 @@ std::optional<protocol::error_fields> input_float(std::string_view text, std::ui
          (std::fabs(v) > std::numeric_limits<float>::max() ||
           (v != 0 && std::fabs(v) < std::numeric_limits<float>::denorm_min())));
     if (out_of_range) {
-      return pg_error("22003", "\"" + std::string(text) + "\" is out of range for type " +
-                                   format_type(type));
+      return pg_error(
+          "22003", "\"" + std::string(text) + "\" is out of range for type " + format_type(type));
     }
   }
   out.null = false;
@@ -128,8 +127,7 @@ std::optional<protocol::error_fields> input_float(std::string_view text, std::ui
   return std::nullopt;
 }
 
-std::optional<protocol::error_fields> input_oid(std::string_view text, int position,
-                                                datum& out) {
+std::optional<protocol::error_fields> input_oid(std::string_view text, int position, datum& out) {
   const std::string t(trim(text));
   if (t.empty()) return invalid_syntax(oid::oid, text, position);
   char* end = nullptr;
@@ -295,28 +293,55 @@ std::optional<protocol::error_fields> number_to_number(const datum& in, std::uin
   return std::nullopt;
 }
 
+// Timestamp casts on ISO text: the date part for ::date, the time part for ::time, the
+// local date and time without the offset for timestamptz::timestamp.
+std::string datetime_part(const std::string& text, std::uint32_t from, std::uint32_t to) {
+  const bool from_timestamp = from == oid::timestamp || from == oid::timestamptz;
+  const std::size_t space = text.find(' ');
+  if (!from_timestamp || space == std::string::npos) return text;
+  const bool bc = text.size() > 3 && text.compare(text.size() - 3, 3, " BC") == 0;
+  std::string time = text.substr(space + 1, bc ? text.size() - space - 4 : std::string::npos);
+  if (from == oid::timestamptz) {
+    const std::size_t offset = time.find_first_of("+-");
+    if (offset != std::string::npos) time.resize(offset);
+  }
+  if (to == oid::date) return text.substr(0, space) + (bc ? " BC" : "");
+  if (to == oid::time) return time;
+  if (to == oid::timestamp) return text.substr(0, space) + " " + time + (bc ? " BC" : "");
+  return text;
+}
+
 }  // namespace
 
 bool stored_as_int(std::uint32_t type) {
   return type == oid::bool_ || is_integer_type(type) || type == oid::oid || is_reg_type(type);
 }
 
-bool stored_as_float(std::uint32_t type) { return is_float_type(type); }
+bool stored_as_float(std::uint32_t type) {
+  return is_float_type(type);
+}
 
 bool fits_integer_type(std::int64_t v, std::uint32_t type) {
   switch (type) {
-    case oid::int2: return v >= -32768 && v <= 32767;
-    case oid::int4: return v >= -2147483648LL && v <= 2147483647LL;
-    default: return true;
+    case oid::int2:
+      return v >= -32768 && v <= 32767;
+    case oid::int4:
+      return v >= -2147483648LL && v <= 2147483647LL;
+    default:
+      return true;
   }
 }
 
 protocol::error_fields integer_out_of_range(std::uint32_t type) {
   switch (type) {
-    case oid::int2: return pg_error("22003", "smallint out of range");
-    case oid::int8: return pg_error("22003", "bigint out of range");
-    case oid::oid: return pg_error("22003", "OID out of range");
-    default: return pg_error("22003", "integer out of range");
+    case oid::int2:
+      return pg_error("22003", "smallint out of range");
+    case oid::int8:
+      return pg_error("22003", "bigint out of range");
+    case oid::oid:
+      return pg_error("22003", "OID out of range");
+    default:
+      return pg_error("22003", "integer out of range");
   }
 }
 
@@ -469,6 +494,9 @@ std::optional<protocol::error_fields> cast_datum(const datum& in, sql_type targe
   if ((from == oid::oid || is_reg_type(from)) && is_integer_type(target.oid)) {
     out.i = (target.oid == oid::int4 && in.i > 2147483647LL) ? in.i - 4294967296LL : in.i;
     return std::nullopt;
+  }
+  if (is_datetime(from) && is_datetime(target.oid)) {
+    return input_datum(datetime_part(in.s, from, target.oid), target, 0, out);
   }
   if (is_datetime(from) || is_datetime(target.oid) || from == oid::json || from == oid::jsonb) {
     return input_datum(in.s, target, 0, out);

@@ -105,19 +105,25 @@ class evaluator {
     if (failed()) return {};
     const expr& e = q_.nodes[static_cast<std::size_t>(i)];
     switch (e.kind) {
-      case expr_kind::constant: return constant(e);
-      case expr_kind::param: return param(e);
+      case expr_kind::constant:
+        return constant(e);
+      case expr_kind::param:
+        return param(e);
       case expr_kind::cast: {
         const datum arg = eval(e.args[0]);
         if (failed()) return {};
         datum out;
-        if (auto error = cast_datum(arg, e.type, float_digits_for(arg.type), out)) return fail(*error);
+        if (auto error = cast_datum(arg, e.type, float_digits_for(arg.type), out))
+          return fail(*error);
         return out;
       }
-      case expr_kind::unary: return negate(e);
-      case expr_kind::binary: return binary(e);
+      case expr_kind::unary:
+        return negate(e);
+      case expr_kind::binary:
+        return binary(e);
       case expr_kind::bool_and:
-      case expr_kind::bool_or: return logical(e);
+      case expr_kind::bool_or:
+        return logical(e);
       case expr_kind::bool_not: {
         const datum a = eval(e.args[0]);
         if (a.null) return datum::null_of(oid::bool_);
@@ -130,9 +136,12 @@ class evaluator {
       case expr_kind::bool_test: {
         const datum a = eval(e.args[0]);
         bool v = false;
-        if (e.name == "unknown") v = a.null;
-        else if (e.name == "true") v = !a.null && a.i != 0;
-        else v = !a.null && a.i == 0;
+        if (e.name == "unknown")
+          v = a.null;
+        else if (e.name == "true")
+          v = !a.null && a.i != 0;
+        else
+          v = !a.null && a.i == 0;
         return bool_datum(v != e.negated);
       }
       case expr_kind::distinct: {
@@ -141,9 +150,12 @@ class evaluator {
         if (!a.null && !b.null) differs = compare_values(a, b) != 0;
         return bool_datum(differs != e.negated);
       }
-      case expr_kind::in_list: return in_list(e);
-      case expr_kind::between: return between(e);
-      case expr_kind::case_when: return case_when(e);
+      case expr_kind::in_list:
+        return in_list(e);
+      case expr_kind::between:
+        return between(e);
+      case expr_kind::case_when:
+        return case_when(e);
       case expr_kind::coalesce: {
         for (int a : e.args) {
           datum d = eval(a);
@@ -178,9 +190,11 @@ class evaluator {
         const function_signature& f = candidates[static_cast<std::size_t>(e.param)];
         return call_builtin(f, args, env_);
       }
-      case expr_kind::sql_value: return sql_value(e.name, e.type.typmod, env_);
+      case expr_kind::sql_value:
+        return sql_value(e.name, e.type.typmod, env_);
       case expr_kind::column_ref:
-      case expr_kind::array: break;
+      case expr_kind::array:
+        break;
     }
     return fail(pg_error("0A000", "fauxgres cannot evaluate this expression"));
   }
@@ -201,7 +215,8 @@ class evaluator {
   datum constant(const expr& e) {
     datum d;
     switch (e.literal) {
-      case literal_kind::null: return datum::null_of(e.type.oid);
+      case literal_kind::null:
+        return datum::null_of(e.type.oid);
       case literal_kind::boolean:
         d = bool_datum(e.text == "t");
         return d;
@@ -216,7 +231,8 @@ class evaluator {
         }
         if (auto error = input_datum(e.text, {e.type.oid, -1}, 0, d)) return fail(*error);
         return d;
-      case literal_kind::none: break;
+      case literal_kind::none:
+        break;
     }
     return datum::null_of(e.type.oid);
   }
@@ -224,9 +240,9 @@ class evaluator {
   datum param(const expr& e) {
     const auto index = static_cast<std::size_t>(e.param - 1);
     if (index >= params_.size()) {
-      return fail(with_position(pg_error("42P02", "there is no parameter $" +
-                                                      std::to_string(e.param)),
-                                char_position(sql_, e.offset)));
+      return fail(
+          with_position(pg_error("42P02", "there is no parameter $" + std::to_string(e.param)),
+                        char_position(sql_, e.offset)));
     }
     const std::uint32_t type = index < types_.size() ? types_[index] : oid::text;
     if (!params_[index]) return datum::null_of(type);
@@ -260,8 +276,12 @@ class evaluator {
     if (op == "=" || op == "<>" || op == "<" || op == ">" || op == "<=" || op == ">=") {
       if (a.null || b.null) return datum::null_of(oid::bool_);
       const int c = compare_values(a, b);
-      const bool v = op == "=" ? c == 0 : op == "<>" ? c != 0 : op == "<" ? c < 0
-                   : op == ">" ? c > 0 : op == "<=" ? c <= 0 : c >= 0;
+      const bool v = op == "="    ? c == 0
+                     : op == "<>" ? c != 0
+                     : op == "<"  ? c < 0
+                     : op == ">"  ? c > 0
+                     : op == "<=" ? c <= 0
+                                  : c >= 0;
       return bool_datum(v);
     }
     if (a.null || b.null) return datum::null_of(e.type.oid);
@@ -409,8 +429,10 @@ class evaluator {
     if (!x.null && !low.null) ge = compare_values(x, low) >= 0;
     if (!x.null && !high.null) le = compare_values(x, high) <= 0;
     std::optional<bool> v;
-    if ((ge && !*ge) || (le && !*le)) v = false;
-    else if (ge && le) v = true;
+    if ((ge && !*ge) || (le && !*le))
+      v = false;
+    else if (ge && le)
+      v = true;
     if (!v) return datum::null_of(oid::bool_);
     return bool_datum(*v != e.negated);
   }
@@ -453,8 +475,10 @@ std::optional<row> evaluate_select(const select_query& q, std::string_view sql,
   for (const auto& target : q.targets) {
     const datum d = ev.eval(target.node);
     if (ev.failed()) return std::nullopt;
-    if (d.null) out.emplace_back(std::nullopt);
-    else out.emplace_back(datum_text(d, ev.float_digits_for(d.type)));
+    if (d.null)
+      out.emplace_back(std::nullopt);
+    else
+      out.emplace_back(datum_text(d, ev.float_digits_for(d.type)));
   }
   return out;
 }

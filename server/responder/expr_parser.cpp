@@ -20,10 +20,9 @@ bool is_arith(std::string_view op) {
 
 // Keywords that end a target expression (so they are not taken as a bare alias).
 bool ends_target(const token& t) {
-  static constexpr std::string_view words[] = {"from",   "where",     "group", "having",
-                                               "window", "order",     "limit", "offset",
-                                               "fetch",  "for",       "union", "intersect",
-                                               "except", "into",      "returning"};
+  static constexpr std::string_view words[] = {
+      "from",  "where", "group", "having",    "window", "order", "limit",    "offset",
+      "fetch", "for",   "union", "intersect", "except", "into",  "returning"};
   for (auto w : words) {
     if (is_keyword(t, w)) return true;
   }
@@ -32,9 +31,9 @@ bool ends_target(const token& t) {
 
 // SQL-value functions (no parentheses): keyword → FigureColname spelling.
 const char* sql_value_name(const token& t) {
-  static constexpr const char* names[] = {"current_date",   "current_time",  "current_timestamp",
-                                          "localtime",      "localtimestamp", "current_role",
-                                          "current_user",   "session_user",   "user",
+  static constexpr const char* names[] = {"current_date",    "current_time",   "current_timestamp",
+                                          "localtime",       "localtimestamp", "current_role",
+                                          "current_user",    "session_user",   "user",
                                           "current_catalog", "current_schema"};
   for (const char* n : names) {
     if (is_keyword(t, n)) return n;
@@ -155,9 +154,9 @@ class expr_parser {
   int like_expr() {
     int left = other_op();
     while (!stopped()) {
-      const bool negated = cur_.is("not") && (cur_.is("like", 1) || cur_.is("ilike", 1) ||
-                                               cur_.is("between", 1) || cur_.is("in", 1) ||
-                                               cur_.is("similar", 1));
+      const bool negated =
+          cur_.is("not") && (cur_.is("like", 1) || cur_.is("ilike", 1) || cur_.is("between", 1) ||
+                             cur_.is("in", 1) || cur_.is("similar", 1));
       const token& t = cur_.peek(negated ? 1 : 0);
       if (is_keyword(t, "like") || is_keyword(t, "ilike")) {
         if (negated) cur_.next();
@@ -446,8 +445,8 @@ class expr_parser {
     }
     // EXISTS, ROW(...) and the SQL-syntax functions (EXTRACT(x FROM y), ...) need more
     // than fauxgres evaluates.
-    for (const char* word : {"exists", "row", "interval", "extract", "position", "substring",
-                             "trim", "overlay"}) {
+    for (const char* word :
+         {"exists", "row", "interval", "extract", "position", "substring", "trim", "overlay"}) {
       if (is_keyword(t, word)) return unsupported();
     }
     if (const char* sv = sql_value_name(t)) {

@@ -44,10 +44,14 @@ std::chrono::milliseconds duration(const YAML::Node& node, const std::string& fi
   while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
   double ms = -1;
   if (used > 0) {
-    if (unit.empty() || unit == "ms") ms = v;
-    else if (unit == "s") ms = v * 1000;
-    else if (unit == "us") ms = v / 1000;
-    else if (unit == "min" || unit == "m") ms = v * 60000;
+    if (unit.empty() || unit == "ms")
+      ms = v;
+    else if (unit == "s")
+      ms = v * 1000;
+    else if (unit == "us")
+      ms = v / 1000;
+    else if (unit == "min" || unit == "m")
+      ms = v * 60000;
   }
   if (ms < 0 || !std::isfinite(ms)) {
     throw error(field, text, "must be a duration such as 50ms, 2s or 1.5s");
@@ -58,8 +62,10 @@ std::chrono::milliseconds duration(const YAML::Node& node, const std::string& fi
 sql_type type(const YAML::Node& node, const std::string& field) {
   const std::string text = scalar(node, field);
   auto t = type_from_text(text);
-  if (!t) throw error(field, text, "unknown type (use a PostgreSQL type name such as int4, text, "
-                                   "numeric(10,2), timestamptz, text[])");
+  if (!t)
+    throw error(field, text,
+                "unknown type (use a PostgreSQL type name such as int4, text, "
+                "numeric(10,2), timestamptz, text[])");
   return *t;
 }
 
@@ -147,7 +153,8 @@ std::vector<row> rows(const YAML::Node& node, const std::string& path,
       datum d;
       if (auto bad = input_datum(text, {cols[c].type_oid, cols[c].type_mod}, 0, d)) {
         throw error(field, text,
-                    "is not a valid " + format_type_with_typmod(cols[c].type_oid, cols[c].type_mod) +
+                    "is not a valid " +
+                        format_type_with_typmod(cols[c].type_oid, cols[c].type_mod) +
                         " value: " + bad->message);
       }
       out_row.emplace_back(datum_text(d, 1));
@@ -209,8 +216,8 @@ fixture entry(const YAML::Node& node, const std::string& path) {
       if (case_insensitive) flags |= std::regex::icase;
       f.pattern.emplace(text, flags);
     } catch (const std::regex_error& e) {
-      throw error(path + ".regex", *regex, std::string("is not a valid regular expression: ") +
-                                               e.what());
+      throw error(path + ".regex", *regex,
+                  std::string("is not a valid regular expression: ") + e.what());
     }
     f.pattern_text = *regex;
   }

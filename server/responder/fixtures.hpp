@@ -22,8 +22,8 @@ struct fixture {
   std::optional<std::regex> pattern;  // when matching by regex
   std::string pattern_text;
   std::vector<column> columns;
-  std::vector<row> rows;                // canonical text forms
-  std::optional<std::string> tag;       // default "SELECT n" with columns, else the command's
+  std::vector<row> rows;           // canonical text forms
+  std::optional<std::string> tag;  // default "SELECT n" with columns, else the command's
   std::optional<protocol::error_fields> error;
   std::chrono::milliseconds latency{0};
   std::vector<std::uint32_t> params;  // declared $n types (text when not given)

@@ -161,8 +161,7 @@ int eval_env::extra_float_digits() {
 
 int eval_env::timezone_offset() {
   if (!timezone_cache) {
-    timezone_cache =
-        timezone_offset_seconds(ctx.session_settings.get("TimeZone").value_or("UTC"));
+    timezone_cache = timezone_offset_seconds(ctx.session_settings.get("TimeZone").value_or("UTC"));
   }
   return *timezone_cache;
 }
@@ -236,7 +235,8 @@ datum call_builtin(const function_signature& f, std::span<const datum> args, eva
     case builtin::pg_sleep: {
       const double seconds = args[0].f;
       if (std::isfinite(seconds) && seconds > 0) {
-        env.delay += std::chrono::milliseconds(static_cast<long long>(std::llround(seconds * 1000)));
+        env.delay +=
+            std::chrono::milliseconds(static_cast<long long>(std::llround(seconds * 1000)));
       }
       return text_datum(result, "");
     }
@@ -256,7 +256,8 @@ datum call_builtin(const function_signature& f, std::span<const datum> args, eva
     case builtin::format_type: {
       const auto type = static_cast<std::uint32_t>(args[0].i);
       if (types::find_type(type) == nullptr) return text_datum(result, "???");
-      return text_datum(result, format_type_with_typmod(type, static_cast<std::int32_t>(args[1].i)));
+      return text_datum(result,
+                        format_type_with_typmod(type, static_cast<std::int32_t>(args[1].i)));
     }
     case builtin::upper:
       return text_datum(result, upper_ascii(args[0].s));
@@ -304,8 +305,8 @@ datum sql_value(std::string_view name, int precision, eval_env& env) {
   if (name == "localtime") return text_datum(type, format_time(when, tz, false));
   if (name == "localtimestamp") return text_datum(type, format_timestamp(when, tz));
   if (name == "session_user") {
-    return text_datum(type, ctx.session_settings.get("session_authorization")
-                                .value_or(std::string(ctx.user)));
+    return text_datum(
+        type, ctx.session_settings.get("session_authorization").value_or(std::string(ctx.user)));
   }
   if (name == "current_catalog") return text_datum(type, std::string(ctx.database));
   if (name == "current_schema") {

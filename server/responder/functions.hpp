@@ -16,10 +16,32 @@
 namespace fauxgres::responder {
 
 enum class builtin : std::uint8_t {
-  version, current_database, current_schema, current_schemas, current_setting, set_config,
-  now, statement_timestamp, clock_timestamp, pg_backend_pid, pg_sleep, advisory_void,
-  advisory_bool, txid_current, pg_current_xact_id, pg_is_in_recovery, pg_typeof, format_type,
-  upper, lower, length, octet_length, abs, concat, pg_notify, pg_postmaster_start_time,
+  version,
+  current_database,
+  current_schema,
+  current_schemas,
+  current_setting,
+  set_config,
+  now,
+  statement_timestamp,
+  clock_timestamp,
+  pg_backend_pid,
+  pg_sleep,
+  advisory_void,
+  advisory_bool,
+  txid_current,
+  pg_current_xact_id,
+  pg_is_in_recovery,
+  pg_typeof,
+  format_type,
+  upper,
+  lower,
+  length,
+  octet_length,
+  abs,
+  concat,
+  pg_notify,
+  pg_postmaster_start_time,
 };
 
 inline constexpr std::uint32_t any_type = 0;

@@ -12,7 +12,9 @@
 namespace fauxgres::responder {
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -32,7 +34,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string severity(bool fatal) { return fatal ? "FATAL" : "ERROR"; }
+std::string severity(bool fatal) {
+  return fatal ? "FATAL" : "ERROR";
+}
 
 protocol::error_fields invalid_value(std::string_view name, std::string_view value,
                                      std::string detail, bool fatal) {
@@ -79,17 +83,25 @@ constexpr unit_conversion conversions[] = {
 
 std::string_view unit_name(guc_unit unit) {
   switch (unit) {
-    case guc_unit::kilobytes: return "kB";
-    case guc_unit::blocks: return "8kB";
-    case guc_unit::milliseconds: return "ms";
-    case guc_unit::seconds: return "s";
-    case guc_unit::minutes: return "min";
-    case guc_unit::none: break;
+    case guc_unit::kilobytes:
+      return "kB";
+    case guc_unit::blocks:
+      return "8kB";
+    case guc_unit::milliseconds:
+      return "ms";
+    case guc_unit::seconds:
+      return "s";
+    case guc_unit::minutes:
+      return "min";
+    case guc_unit::none:
+      break;
   }
   return {};
 }
 
-bool is_memory(guc_unit u) { return u == guc_unit::kilobytes || u == guc_unit::blocks; }
+bool is_memory(guc_unit u) {
+  return u == guc_unit::kilobytes || u == guc_unit::blocks;
+}
 
 std::string_view units_hint(guc_unit unit) {
   if (is_memory(unit)) {
@@ -128,8 +140,8 @@ std::string show_int(long long v, guc_unit unit) {
     for (const auto& c : conversions) {
       if (c.base != unit) continue;
       if (c.multiplier <= 1.0 || v % static_cast<long long>(c.multiplier) == 0) {
-        return std::to_string(static_cast<long long>(std::rint(static_cast<double>(v) /
-                                                               c.multiplier))) +
+        return std::to_string(
+                   static_cast<long long>(std::rint(static_cast<double>(v) / c.multiplier))) +
                std::string(c.unit);
       }
     }
@@ -171,11 +183,12 @@ guc_value_result real_value(const guc_definition& def, std::string_view name,
   auto v = parse_number_with_unit(value, def.unit, &hint);
   if (!v) return {{}, invalid_value(name, value, "", fatal)};
   if (*v < def.min || *v > def.max) {
-    return {{}, pg_error("22023",
-                         show_real(*v) + " is outside the valid range for parameter \"" +
-                             std::string(name) + "\" (" + show_real(def.min) + " .. " +
-                             show_real(def.max) + ")",
-                         severity(fatal))};
+    return {{},
+            pg_error("22023",
+                     show_real(*v) + " is outside the valid range for parameter \"" +
+                         std::string(name) + "\" (" + show_real(def.min) + " .. " +
+                         show_real(def.max) + ")",
+                     severity(fatal))};
   }
   return {show_real(*v), std::nullopt};
 }
@@ -211,24 +224,60 @@ std::optional<std::string> encoding_name(std::string_view value) {
     std::string_view key, name;
   };
   static constexpr alias aliases[] = {
-      {"utf8", "UTF8"},          {"unicode", "UTF8"},       {"sqlascii", "SQL_ASCII"},
-      {"latin1", "LATIN1"},      {"latin2", "LATIN2"},      {"latin3", "LATIN3"},
-      {"latin4", "LATIN4"},      {"latin5", "LATIN5"},      {"latin6", "LATIN6"},
-      {"latin7", "LATIN7"},      {"latin8", "LATIN8"},      {"latin9", "LATIN9"},
-      {"latin10", "LATIN10"},    {"iso88591", "LATIN1"},    {"iso88592", "LATIN2"},
-      {"iso88595", "ISO_8859_5"}, {"iso88596", "ISO_8859_6"}, {"iso88597", "ISO_8859_7"},
-      {"iso88598", "ISO_8859_8"}, {"iso885915", "LATIN9"},   {"win1250", "WIN1250"},
-      {"win1251", "WIN1251"},    {"win1252", "WIN1252"},    {"win1253", "WIN1253"},
-      {"win1254", "WIN1254"},    {"win1255", "WIN1255"},    {"win1256", "WIN1256"},
-      {"win1257", "WIN1257"},    {"win1258", "WIN1258"},    {"win866", "WIN866"},
-      {"win874", "WIN874"},      {"windows1252", "WIN1252"}, {"windows1251", "WIN1251"},
-      {"koi8r", "KOI8R"},        {"koi8", "KOI8R"},         {"koi8u", "KOI8U"},
-      {"eucjp", "EUC_JP"},       {"euckr", "EUC_KR"},       {"euccn", "EUC_CN"},
-      {"euctw", "EUC_TW"},       {"eucjis2004", "EUC_JIS_2004"}, {"sjis", "SJIS"},
-      {"shiftjis", "SJIS"},      {"shiftjis2004", "SHIFT_JIS_2004"}, {"big5", "BIG5"},
-      {"gbk", "GBK"},            {"gb18030", "GB18030"},    {"uhc", "UHC"},
-      {"johab", "JOHAB"},        {"mulecinternal", "MULE_INTERNAL"}, {"alt", "WIN866"},
-      {"tcvn", "WIN1258"},       {"tcvn5712", "WIN1258"},   {"vscii", "WIN1258"},
+      {"utf8", "UTF8"},
+      {"unicode", "UTF8"},
+      {"sqlascii", "SQL_ASCII"},
+      {"latin1", "LATIN1"},
+      {"latin2", "LATIN2"},
+      {"latin3", "LATIN3"},
+      {"latin4", "LATIN4"},
+      {"latin5", "LATIN5"},
+      {"latin6", "LATIN6"},
+      {"latin7", "LATIN7"},
+      {"latin8", "LATIN8"},
+      {"latin9", "LATIN9"},
+      {"latin10", "LATIN10"},
+      {"iso88591", "LATIN1"},
+      {"iso88592", "LATIN2"},
+      {"iso88595", "ISO_8859_5"},
+      {"iso88596", "ISO_8859_6"},
+      {"iso88597", "ISO_8859_7"},
+      {"iso88598", "ISO_8859_8"},
+      {"iso885915", "LATIN9"},
+      {"win1250", "WIN1250"},
+      {"win1251", "WIN1251"},
+      {"win1252", "WIN1252"},
+      {"win1253", "WIN1253"},
+      {"win1254", "WIN1254"},
+      {"win1255", "WIN1255"},
+      {"win1256", "WIN1256"},
+      {"win1257", "WIN1257"},
+      {"win1258", "WIN1258"},
+      {"win866", "WIN866"},
+      {"win874", "WIN874"},
+      {"windows1252", "WIN1252"},
+      {"windows1251", "WIN1251"},
+      {"koi8r", "KOI8R"},
+      {"koi8", "KOI8R"},
+      {"koi8u", "KOI8U"},
+      {"eucjp", "EUC_JP"},
+      {"euckr", "EUC_KR"},
+      {"euccn", "EUC_CN"},
+      {"euctw", "EUC_TW"},
+      {"eucjis2004", "EUC_JIS_2004"},
+      {"sjis", "SJIS"},
+      {"shiftjis", "SJIS"},
+      {"shiftjis2004", "SHIFT_JIS_2004"},
+      {"big5", "BIG5"},
+      {"gbk", "GBK"},
+      {"gb18030", "GB18030"},
+      {"uhc", "UHC"},
+      {"johab", "JOHAB"},
+      {"mulecinternal", "MULE_INTERNAL"},
+      {"alt", "WIN866"},
+      {"tcvn", "WIN1258"},
+      {"tcvn5712", "WIN1258"},
+      {"vscii", "WIN1258"},
   };
   for (const auto& a : aliases) {
     if (a.key == key) return std::string(a.name);
@@ -244,11 +293,16 @@ std::optional<std::string> datestyle_value(std::string_view value, std::string_v
   style s = iso;
   order o = mdy;
   // Start from the current setting.
-  if (current.find("SQL") == 0) s = sql;
-  else if (current.find("Postgres") == 0) s = postgres;
-  else if (current.find("German") == 0) s = german;
-  if (current.find("DMY") != std::string_view::npos) o = dmy;
-  else if (current.find("YMD") != std::string_view::npos) o = ymd;
+  if (current.find("SQL") == 0)
+    s = sql;
+  else if (current.find("Postgres") == 0)
+    s = postgres;
+  else if (current.find("German") == 0)
+    s = german;
+  if (current.find("DMY") != std::string_view::npos)
+    o = dmy;
+  else if (current.find("YMD") != std::string_view::npos)
+    o = ymd;
   bool have_style = false, have_order = false, ok = true;
   auto set_style = [&](style v) {
     if (have_style && s != v) ok = false;
@@ -308,9 +362,9 @@ std::optional<std::string> datestyle_value(std::string_view value, std::string_v
 std::optional<std::string> timezone_value(std::string_view value) {
   const std::string_view v = trim(value);
   static constexpr std::string_view canonical[] = {
-      "UTC",       "Etc/UTC",      "GMT",       "Etc/GMT",       "UCT",     "Etc/UCT",
-      "Universal", "Etc/Universal", "Zulu",     "Etc/Zulu",      "Greenwich", "Etc/Greenwich",
-      "GMT0",      "Etc/GMT0",     "GMT+0",     "GMT-0",         "Etc/GMT+0", "Etc/GMT-0"};
+      "UTC",       "Etc/UTC",       "GMT",   "Etc/GMT",  "UCT",       "Etc/UCT",
+      "Universal", "Etc/Universal", "Zulu",  "Etc/Zulu", "Greenwich", "Etc/Greenwich",
+      "GMT0",      "Etc/GMT0",      "GMT+0", "GMT-0",    "Etc/GMT+0", "Etc/GMT-0"};
   for (auto name : canonical) {
     if (iequals(v, name)) return std::string(name);
   }
@@ -374,25 +428,37 @@ std::optional<bool> parse_guc_bool(std::string_view value) {
     return v.size() <= word.size() && iequals(v, word.substr(0, v.size()));
   };
   switch (lower(v[0])) {
-    case 't': if (prefix_of("true")) return true; break;
-    case 'f': if (prefix_of("false")) return false; break;
-    case 'y': if (prefix_of("yes")) return true; break;
-    case 'n': if (prefix_of("no")) return false; break;
+    case 't':
+      if (prefix_of("true")) return true;
+      break;
+    case 'f':
+      if (prefix_of("false")) return false;
+      break;
+    case 'y':
+      if (prefix_of("yes")) return true;
+      break;
+    case 'n':
+      if (prefix_of("no")) return false;
+      break;
     case 'o':
       // "o" alone is ambiguous.
       if (v.size() >= 2 && prefix_of("on")) return true;
       if (v.size() >= 2 && prefix_of("off")) return false;
       break;
-    case '1': if (v.size() == 1) return true; break;
-    case '0': if (v.size() == 1) return false; break;
-    default: break;
+    case '1':
+      if (v.size() == 1) return true;
+      break;
+    case '0':
+      if (v.size() == 1) return false;
+      break;
+    default:
+      break;
   }
   return std::nullopt;
 }
 
 guc_value_result normalise_guc_value(const guc_definition& def, std::string_view given_name,
-                                     std::string_view value, std::string_view current,
-                                     bool fatal) {
+                                     std::string_view value, std::string_view current, bool fatal) {
   switch (def.type) {
     case guc_type::boolean:
       if (auto b = parse_guc_bool(value)) return {*b ? "on" : "off", std::nullopt};
@@ -400,10 +466,14 @@ guc_value_result normalise_guc_value(const guc_definition& def, std::string_view
               pg_error("22023",
                        "parameter \"" + std::string(given_name) + "\" requires a Boolean value",
                        severity(fatal))};
-    case guc_type::integer: return integer_value(def, given_name, value, fatal);
-    case guc_type::real: return real_value(def, given_name, value, fatal);
-    case guc_type::enumeration: return enum_value(def, given_name, value, fatal);
-    case guc_type::string: return string_value(def, value, current, fatal);
+    case guc_type::integer:
+      return integer_value(def, given_name, value, fatal);
+    case guc_type::real:
+      return real_value(def, given_name, value, fatal);
+    case guc_type::enumeration:
+      return enum_value(def, given_name, value, fatal);
+    case guc_type::string:
+      return string_value(def, value, current, fatal);
   }
   return {std::string(value), std::nullopt};
 }

@@ -20,8 +20,7 @@ struct guc_value_result {
 // `given_name` is the name as the client wrote it (PG quotes it in parse errors);
 // `current` is the parameter's current value (DateStyle keeps the parts not given).
 guc_value_result normalise_guc_value(const guc_definition& def, std::string_view given_name,
-                                     std::string_view value, std::string_view current,
-                                     bool fatal);
+                                     std::string_view value, std::string_view current, bool fatal);
 
 // parse_bool: on/off/true/false/yes/no/1/0 and unique prefixes.
 std::optional<bool> parse_guc_bool(std::string_view value);

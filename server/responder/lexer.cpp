@@ -11,17 +11,27 @@ constexpr std::size_t max_identifier_bytes = 63;  // NAMEDATALEN - 1
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 bool is_ident_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
          static_cast<unsigned char>(c) >= 0x80;
 }
-bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c) || c == '$'; }
-bool is_op_char(char c) { return c != '\0' && std::strchr("~!@#^&|`?+-*/%<>=", c) != nullptr; }
+bool is_ident_char(char c) {
+  return is_ident_start(c) || is_digit(c) || c == '$';
+}
+bool is_op_char(char c) {
+  return c != '\0' && std::strchr("~!@#^&|`?+-*/%<>=", c) != nullptr;
+}
 // Operator characters that allow a multi-character operator to end in + or -.
-bool is_special_op_char(char c) { return c != '\0' && std::strchr("~!@#^&|`?%", c) != nullptr; }
+bool is_special_op_char(char c) {
+  return c != '\0' && std::strchr("~!@#^&|`?%", c) != nullptr;
+}
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // Cuts at a UTF-8 character boundary no later than `limit` bytes.
 std::string clip(std::string s) {
@@ -91,8 +101,8 @@ class scanner {
         break;
       }
     }
-    result.tokens.push_back(token{token_kind::end, sql_.substr(sql_.size()),
-                                  static_cast<std::uint32_t>(sql_.size())});
+    result.tokens.push_back(
+        token{token_kind::end, sql_.substr(sql_.size()), static_cast<std::uint32_t>(sql_.size())});
     return result;
   }
 
@@ -129,13 +139,27 @@ class scanner {
     if (c == '$') return dollar(start, error);
     if (is_digit(c) || (c == '.' && is_digit(c1))) return number(start);
     switch (c) {
-      case '(': ++pos_; return make(token_kind::left_paren, start);
-      case ')': ++pos_; return make(token_kind::right_paren, start);
-      case '[': ++pos_; return make(token_kind::left_bracket, start);
-      case ']': ++pos_; return make(token_kind::right_bracket, start);
-      case ',': ++pos_; return make(token_kind::comma, start);
-      case ';': ++pos_; return make(token_kind::semicolon, start);
-      case '.': ++pos_; return make(token_kind::dot, start);
+      case '(':
+        ++pos_;
+        return make(token_kind::left_paren, start);
+      case ')':
+        ++pos_;
+        return make(token_kind::right_paren, start);
+      case '[':
+        ++pos_;
+        return make(token_kind::left_bracket, start);
+      case ']':
+        ++pos_;
+        return make(token_kind::right_bracket, start);
+      case ',':
+        ++pos_;
+        return make(token_kind::comma, start);
+      case ';':
+        ++pos_;
+        return make(token_kind::semicolon, start);
+      case '.':
+        ++pos_;
+        return make(token_kind::dot, start);
       case ':':
         if (c1 == ':') {
           pos_ += 2;
@@ -147,7 +171,8 @@ class scanner {
         }
         ++pos_;
         return make(token_kind::colon, start);
-      default: break;
+      default:
+        break;
     }
     if (is_op_char(c)) return op(start);
     // Any other byte (e.g. a lone backslash) is a token of its own, as in scan.l.
@@ -255,12 +280,12 @@ class scanner {
     std::size_t end = pos_;
     while (end < sql_.size() && is_op_char(sql_[end])) {
       // A comment start ends the operator.
-      if (end > pos_ && ((sql_[end] == '-' && at(end + 1) == '-') ||
-                         (sql_[end] == '/' && at(end + 1) == '*'))) {
+      if (end > pos_ &&
+          ((sql_[end] == '-' && at(end + 1) == '-') || (sql_[end] == '/' && at(end + 1) == '*'))) {
         break;
       }
-      if (end == pos_ && ((sql_[end] == '-' && at(end + 1) == '-') ||
-                          (sql_[end] == '/' && at(end + 1) == '*'))) {
+      if (end == pos_ &&
+          ((sql_[end] == '-' && at(end + 1) == '-') || (sql_[end] == '/' && at(end + 1) == '*'))) {
         break;
       }
       ++end;
@@ -322,19 +347,31 @@ std::string unescape(std::string_view body) {
     }
     c = body[++i];
     switch (c) {
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
       case 'x': {
         int v = 0, n = 0;
         while (n < 2 && i + 1 < body.size() && hex_value(body[i + 1]) >= 0) {
           v = v * 16 + hex_value(body[++i]);
           ++n;
         }
-        if (n == 0) out += 'x';
-        else out += static_cast<char>(v);
+        if (n == 0)
+          out += 'x';
+        else
+          out += static_cast<char>(v);
         break;
       }
       case 'u':
@@ -367,7 +404,9 @@ std::string unescape(std::string_view body) {
 
 }  // namespace
 
-lex_result tokenize(std::string_view sql) { return scanner(sql).run(); }
+lex_result tokenize(std::string_view sql) {
+  return scanner(sql).run();
+}
 
 std::size_t skip_space_and_comments(std::string_view sql, std::size_t pos) {
   const std::size_t end = skip_gap(sql, pos, nullptr);

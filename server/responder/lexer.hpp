@@ -34,7 +34,7 @@ enum class token_kind : std::uint8_t {
 
 struct token {
   token_kind kind = token_kind::end;
-  std::string_view raw;  // exactly as written
+  std::string_view raw;      // exactly as written
   std::uint32_t offset = 0;  // byte offset in the statement
 };
 

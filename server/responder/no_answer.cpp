@@ -49,8 +49,8 @@ std::string yaml_quoted(const std::string& s) {
 
 protocol::error_fields no_answer(std::string_view statement, int position) {
   const std::string normalised = collapse(statement);
-  protocol::error_fields e = pg_error(
-      "0A000", "fauxgres has no answer for statement \"" + shorten(normalised) + "\"");
+  protocol::error_fields e =
+      pg_error("0A000", "fauxgres has no answer for statement \"" + shorten(normalised) + "\"");
   e.detail =
       "fauxgres is a fake PostgreSQL server without a database: it answers session, "
       "transaction and catalog statements itself, and everything else from fixtures.";

@@ -3,10 +3,10 @@
 #include "responder/numeric.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cctype>
 #include <vector>
 
 namespace fauxgres::responder {
@@ -191,10 +191,14 @@ std::optional<decimal> decimal::from_double(double v) {
 
 std::string decimal::to_string() const {
   switch (special_) {
-    case kind::nan: return "NaN";
-    case kind::pos_inf: return "Infinity";
-    case kind::neg_inf: return "-Infinity";
-    case kind::finite: break;
+    case kind::nan:
+      return "NaN";
+    case kind::pos_inf:
+      return "Infinity";
+    case kind::neg_inf:
+      return "-Infinity";
+    case kind::finite:
+      break;
   }
   std::string digits = coef_.empty() ? std::string("0") : coef_;
   if (static_cast<int>(digits.size()) <= scale_) {
@@ -207,10 +211,14 @@ std::string decimal::to_string() const {
 
 double decimal::to_double() const {
   switch (special_) {
-    case kind::nan: return std::nan("");
-    case kind::pos_inf: return HUGE_VAL;
-    case kind::neg_inf: return -HUGE_VAL;
-    case kind::finite: break;
+    case kind::nan:
+      return std::nan("");
+    case kind::pos_inf:
+      return HUGE_VAL;
+    case kind::neg_inf:
+      return -HUGE_VAL;
+    case kind::finite:
+      break;
   }
   return std::strtod(to_string().c_str(), nullptr);
 }
@@ -232,10 +240,14 @@ int decimal::compare(const decimal& a, const decimal& b) {
   if (a.special_ != kind::finite || b.special_ != kind::finite) {
     auto rank = [](const decimal& x) {
       switch (x.special_) {
-        case kind::neg_inf: return 0;
-        case kind::finite: return 1;
-        case kind::pos_inf: return 2;
-        case kind::nan: return 3;
+        case kind::neg_inf:
+          return 0;
+        case kind::finite:
+          return 1;
+        case kind::pos_inf:
+          return 2;
+        case kind::nan:
+          return 3;
       }
       return 1;
     };
@@ -272,13 +284,18 @@ decimal operator+(const decimal& a, const decimal& b) {
 
 decimal decimal::negated() const {
   decimal out = *this;
-  if (special_ == kind::pos_inf) out.special_ = kind::neg_inf;
-  else if (special_ == kind::neg_inf) out.special_ = kind::pos_inf;
-  else if (!coef_.empty()) out.negative_ = !negative_;
+  if (special_ == kind::pos_inf)
+    out.special_ = kind::neg_inf;
+  else if (special_ == kind::neg_inf)
+    out.special_ = kind::pos_inf;
+  else if (!coef_.empty())
+    out.negative_ = !negative_;
   return out;
 }
 
-decimal operator-(const decimal& a, const decimal& b) { return a + b.negated(); }
+decimal operator-(const decimal& a, const decimal& b) {
+  return a + b.negated();
+}
 
 decimal operator*(const decimal& a, const decimal& b) {
   if (a.special_ != decimal::kind::finite || b.special_ != decimal::kind::finite) {
@@ -303,7 +320,9 @@ int decimal::digit_at_power(int power) const {
   return coef_[static_cast<std::size_t>(index)] - '0';
 }
 
-int decimal::leading_power() const { return static_cast<int>(coef_.size()) - 1 - scale_; }
+int decimal::leading_power() const {
+  return static_cast<int>(coef_.size()) - 1 - scale_;
+}
 
 decimal decimal::divide(const decimal& a, const decimal& b) {
   if (a.special_ != kind::finite || b.special_ != kind::finite) return *parse("NaN");
@@ -332,8 +351,10 @@ decimal decimal::divide(const decimal& a, const decimal& b) {
   const int extra = rscale + 1;
   const int shift = extra + b.scale_ - a.scale_;
   std::string num = a.coef_, den = b.coef_;
-  if (shift >= 0) num = shifted(num, shift);
-  else den = shifted(den, -shift);
+  if (shift >= 0)
+    num = shifted(num, shift);
+  else
+    den = shifted(den, -shift);
   decimal q;
   q.coef_ = div_mag(num, den, nullptr);
   q.scale_ = extra;

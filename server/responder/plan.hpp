@@ -26,8 +26,16 @@ struct select_plan {
 struct literal_plan {};
 
 enum class transaction_verb : std::uint8_t {
-  begin, start, commit, rollback, savepoint, release, rollback_to,
-  prepare_transaction, commit_prepared, rollback_prepared,
+  begin,
+  start,
+  commit,
+  rollback,
+  savepoint,
+  release,
+  rollback_to,
+  prepare_transaction,
+  commit_prepared,
+  rollback_prepared,
 };
 
 // name → value pairs for transaction_isolation / transaction_read_only / ..._deferrable.
@@ -88,7 +96,7 @@ struct write_plan {
 
 struct fixture_plan {
   const fixture* entry = nullptr;
-  std::string command;  // write command name when the statement writes (read-only check)
+  std::string command;      // write command name when the statement writes (read-only check)
   std::string default_tag;  // used when the fixture has no `tag`
   bool counts_rows = false;
 };
@@ -97,7 +105,7 @@ struct catalog_plan {
   catalog_match match;
 };
 
-using plan_detail = std::variant<literal_plan, select_plan, transaction_plan, set_plan,
-                                 show_plan, utility_plan, write_plan, fixture_plan, catalog_plan>;
+using plan_detail = std::variant<literal_plan, select_plan, transaction_plan, set_plan, show_plan,
+                                 utility_plan, write_plan, fixture_plan, catalog_plan>;
 
 }  // namespace fauxgres::responder

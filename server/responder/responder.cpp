@@ -2,7 +2,9 @@
 // the scanner, user fixtures, driver catalog queries, then the statement families.
 #include "responder/responder.hpp"
 
+#include <cctype>
 #include <cstdlib>
+#include <iterator>
 
 #include "responder/catalog_queries.hpp"
 #include "responder/command_parser.hpp"
@@ -46,6 +48,48 @@ std::optional<std::string_view> fast_select_literal(std::string_view sql) {
   std::string_view number = sql.substr(start, digits);
   while (number.size() > 1 && number.front() == '0') number.remove_prefix(1);
   return number;
+}
+
+// BEGIN / COMMIT / ROLLBACK / END / ABORT / START TRANSACTION alone (any case, optional
+// ';'): sent around every transaction, answered with shared constant plans.
+const std::shared_ptr<const void>* fast_transaction(std::string_view sql,
+                                                    transaction_control* control) {
+  std::size_t b = 0, e = sql.size();
+  while (b < e && is_space(sql[b])) ++b;
+  while (e > b && (is_space(sql[e - 1]) || sql[e - 1] == ';')) --e;
+  if (std::string_view(sql).substr(b, e - b).find(';') != std::string_view::npos) return nullptr;
+  const std::string_view word = sql.substr(b, e - b);
+  struct entry {
+    std::string_view word;
+    transaction_verb verb;
+    const char* tag;
+  };
+  static constexpr entry words[] = {
+      {"begin", transaction_verb::begin, "BEGIN"},
+      {"commit", transaction_verb::commit, "COMMIT"},
+      {"rollback", transaction_verb::rollback, "ROLLBACK"},
+      {"end", transaction_verb::commit, "COMMIT"},
+      {"abort", transaction_verb::rollback, "ROLLBACK"},
+      {"start transaction", transaction_verb::start, "START TRANSACTION"},
+  };
+  static const plan_detail details[] = {
+      transaction_plan{words[0].verb, words[0].tag}, transaction_plan{words[1].verb, words[1].tag},
+      transaction_plan{words[2].verb, words[2].tag}, transaction_plan{words[3].verb, words[3].tag},
+      transaction_plan{words[4].verb, words[4].tag}, transaction_plan{words[5].verb, words[5].tag},
+  };
+  // Aliasing pointers without a control block, as literal_detail().
+  static const std::shared_ptr<const void> plans[] = {
+      {std::shared_ptr<const void>(), &details[0]}, {std::shared_ptr<const void>(), &details[1]},
+      {std::shared_ptr<const void>(), &details[2]}, {std::shared_ptr<const void>(), &details[3]},
+      {std::shared_ptr<const void>(), &details[4]}, {std::shared_ptr<const void>(), &details[5]},
+  };
+  for (std::size_t i = 0; i < std::size(words); ++i) {
+    if (iequals(word, words[i].word)) {
+      *control = control_of(std::get<transaction_plan>(details[i]));
+      return &plans[i];
+    }
+  }
+  return nullptr;
 }
 
 column result_column(std::string name, sql_type type) {
@@ -113,8 +157,8 @@ std::vector<std::uint32_t> fixed_parameter_types(const std::vector<token>& token
   std::size_t count = std::max(declared.size(), preset.size());
   for (const token& t : tokens) {
     if (t.kind == token_kind::parameter) {
-      count = std::max<std::size_t>(count, std::strtoul(std::string(t.raw.substr(1)).c_str(),
-                                                        nullptr, 10));
+      count = std::max<std::size_t>(
+          count, std::strtoul(std::string(t.raw.substr(1)).c_str(), nullptr, 10));
     }
   }
   std::vector<std::uint32_t> out(count, oid::text);
@@ -180,10 +224,9 @@ void analyse_command(statement_plan& plan, token_cursor& cur, std::string_view s
         return;
       }
       static constexpr std::string_view known[] = {
-          "with",    "values",  "table",   "explain", "copy",    "do",      "call",
-          "lock",    "fetch",   "move",    "declare", "prepare", "execute", "vacuum",
-          "analyze", "analyse", "reindex", "cluster", "refresh", "security", "import",
-          "load",    "reassign"};
+          "with",    "values",  "table",   "explain",  "copy",    "do",     "call",    "lock",
+          "fetch",   "move",    "declare", "prepare",  "execute", "vacuum", "analyze", "analyse",
+          "reindex", "cluster", "refresh", "security", "import",  "load",   "reassign"};
       for (auto word : known) {
         if (cur.is(word)) {
           plan.error = no_answer(sql);
@@ -274,6 +317,76 @@ execution run_fixture(const fixture_plan& p, context& ctx) {
   return ex;
 }
 
+// client_min_messages: drop notices below the level the client asked for.
+int message_rank(std::string_view level) {
+  static constexpr std::string_view levels[] = {"debug5", "debug4", "debug3",  "debug2", "debug1",
+                                                "log",    "notice", "warning", "error"};
+  for (std::size_t i = 0; i < std::size(levels); ++i) {
+    if (iequals(level, levels[i])) return static_cast<int>(i);
+  }
+  return 6;  // notice
+}
+
+void filter_notices(execution& ex, const context& ctx) {
+  if (ex.notices.empty()) return;
+  const int minimum = message_rank(ctx.session_settings.get("client_min_messages").value_or(""));
+  std::erase_if(ex.notices, [&](const protocol::error_fields& n) {
+    std::string level = n.severity;
+    for (char& c : level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return message_rank(level) < minimum;
+  });
+}
+
+execution execute_statement(const statement_plan& plan, std::span<const value> parameters,
+                            context& ctx) {
+  execution ex;
+  if (plan.error) {
+    ex.error = plan.error;
+    return ex;
+  }
+  if (plan.empty) return ex;
+  const auto* detail = static_cast<const plan_detail*>(plan.detail.get());
+  if (detail == nullptr) {
+    ex.error = no_answer(plan.text);
+    return ex;
+  }
+  return std::visit(
+      [&](const auto& p) -> execution {
+        using T = std::decay_t<decltype(p)>;
+        if constexpr (std::is_same_v<T, literal_plan>) {
+          execution out;
+          out.rows.push_back(row{value(fast_select_literal(plan.text).value_or("0"))});
+          out.tag = "SELECT";
+          out.counts_rows = true;
+          return out;
+        } else if constexpr (std::is_same_v<T, select_plan>) {
+          return run_select(p, plan, parameters, ctx);
+        } else if constexpr (std::is_same_v<T, transaction_plan>) {
+          return execute_transaction(p, ctx);
+        } else if constexpr (std::is_same_v<T, set_plan>) {
+          return execute_set(p, ctx);
+        } else if constexpr (std::is_same_v<T, show_plan>) {
+          return execute_show(p, ctx);
+        } else if constexpr (std::is_same_v<T, utility_plan>) {
+          return execute_utility(p, ctx);
+        } else if constexpr (std::is_same_v<T, write_plan>) {
+          execution out;
+          out.error = refuse_write(p.command, ctx);
+          if (!out.error) out.error = no_answer(plan.text);
+          return out;
+        } else if constexpr (std::is_same_v<T, fixture_plan>) {
+          return run_fixture(p, ctx);
+        } else {
+          execution out;
+          out.rows = run_catalog_query(p.match, parameters, out.error);
+          out.tag = "SELECT";
+          out.counts_rows = true;
+          return out;
+        }
+      },
+      *detail);
+}
+
 }  // namespace
 
 statement_plan analyse(std::string_view sql, std::span<const std::uint32_t> declared,
@@ -284,6 +397,10 @@ statement_plan analyse(std::string_view sql, std::span<const std::uint32_t> decl
     if (fast_select_literal(sql)) {
       plan.columns.emplace(1, column{"?column?", oid::int4, 4, -1, 0, 0});
       plan.detail = literal_detail();
+      return plan;
+    }
+    if (const auto* detail = fast_transaction(sql, &plan.control)) {
+      plan.detail = *detail;
       return plan;
     }
   }
@@ -335,52 +452,9 @@ statement_plan analyse(std::string_view sql, std::span<const std::uint32_t> decl
 }
 
 execution execute(const statement_plan& plan, std::span<const value> parameters, context& ctx) {
-  execution ex;
-  if (plan.error) {
-    ex.error = plan.error;
-    return ex;
-  }
-  if (plan.empty) return ex;
-  const auto* detail = static_cast<const plan_detail*>(plan.detail.get());
-  if (detail == nullptr) {
-    ex.error = no_answer(plan.text);
-    return ex;
-  }
-  return std::visit(
-      [&](const auto& p) -> execution {
-        using T = std::decay_t<decltype(p)>;
-        if constexpr (std::is_same_v<T, literal_plan>) {
-          execution out;
-          out.rows.push_back(row{value(fast_select_literal(plan.text).value_or("0"))});
-          out.tag = "SELECT";
-          out.counts_rows = true;
-          return out;
-        } else if constexpr (std::is_same_v<T, select_plan>) {
-          return run_select(p, plan, parameters, ctx);
-        } else if constexpr (std::is_same_v<T, transaction_plan>) {
-          return execute_transaction(p, ctx);
-        } else if constexpr (std::is_same_v<T, set_plan>) {
-          return execute_set(p, ctx);
-        } else if constexpr (std::is_same_v<T, show_plan>) {
-          return execute_show(p, ctx);
-        } else if constexpr (std::is_same_v<T, utility_plan>) {
-          return execute_utility(p, ctx);
-        } else if constexpr (std::is_same_v<T, write_plan>) {
-          execution out;
-          out.error = refuse_write(p.command, ctx);
-          if (!out.error) out.error = no_answer(plan.text);
-          return out;
-        } else if constexpr (std::is_same_v<T, fixture_plan>) {
-          return run_fixture(p, ctx);
-        } else {
-          execution out;
-          out.rows = run_catalog_query(p.match, parameters, out.error);
-          out.tag = "SELECT";
-          out.counts_rows = true;
-          return out;
-        }
-      },
-      *detail);
+  execution ex = execute_statement(plan, parameters, ctx);
+  filter_notices(ex, ctx);
+  return ex;
 }
 
 }  // namespace fauxgres::responder

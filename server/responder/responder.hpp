@@ -32,7 +32,13 @@ using value = std::optional<std::string>;  // text form; nullopt is NULL
 using row = std::vector<value>;
 
 enum class transaction_control {
-  none, begin, commit, rollback, savepoint, release, rollback_to_savepoint
+  none,
+  begin,
+  commit,
+  rollback,
+  savepoint,
+  release,
+  rollback_to_savepoint
 };
 
 // What the session knows about itself that statements can read or change.
@@ -55,8 +61,8 @@ struct statement_plan {
   std::optional<std::vector<column>> columns;   // nullopt: returns no rows (NoData)
   bool empty = false;                           // empty query (EmptyQueryResponse)
   transaction_control control = transaction_control::none;
-  std::string text;                             // the statement as given
-  std::shared_ptr<const void> detail;           // the responder's own analysis
+  std::string text;                    // the statement as given
+  std::shared_ptr<const void> detail;  // the responder's own analysis
 };
 
 // Statements that act on session objects the session owns (prepared statements, portals).
@@ -66,8 +72,8 @@ struct execution {
   std::optional<protocol::error_fields> error;
   std::vector<protocol::error_fields> notices;  // sent before CommandComplete
   std::vector<row> rows;
-  std::string tag;               // "SET", "BEGIN", or the verb "SELECT" when counts_rows
-  bool counts_rows = false;      // CommandComplete is tag + " " + number of rows sent
+  std::string tag;                     // "SET", "BEGIN", or the verb "SELECT" when counts_rows
+  bool counts_rows = false;            // CommandComplete is tag + " " + number of rows sent
   std::chrono::milliseconds delay{0};  // pg_sleep / fixture latency: cancellable wait
                                        // before the rows; cancel replaces them with 57014
   session_command command = session_command::none;

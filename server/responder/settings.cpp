@@ -20,7 +20,9 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string severity(bool fatal) { return fatal ? "FATAL" : "ERROR"; }
+std::string severity(bool fatal) {
+  return fatal ? "FATAL" : "ERROR";
+}
 
 // "15.20 (Debian ...)" → "150020"; "9.6.3" style is not expected.
 std::string version_num(std::string_view version) {
@@ -128,10 +130,9 @@ std::optional<protocol::error_fields> settings::apply_startup(std::string_view n
     std::string option;
     while (auto v = next_startup_option(rest, &option)) {
       if (option.empty()) {
-        return with_hint(pg_error("42601",
-                                  "invalid command-line argument for server process: " + *v,
-                                  "FATAL"),
-                         "Try \"postgres --help\" for more information.");
+        return with_hint(
+            pg_error("42601", "invalid command-line argument for server process: " + *v, "FATAL"),
+            "Try \"postgres --help\" for more information.");
       }
       if (auto error = apply_startup(option, *v)) return error;
     }

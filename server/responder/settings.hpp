@@ -25,7 +25,8 @@ class settings {
   // `options` (-c name=value), ... are understood. `user`, `database` and `replication`
   // are the session's business and are ignored here. Startup values are what RESET
   // returns to.
-  std::optional<protocol::error_fields> apply_startup(std::string_view name, std::string_view value);
+  std::optional<protocol::error_fields> apply_startup(std::string_view name,
+                                                      std::string_view value);
 
   // SET name = value (case-insensitive name). `local`: SET LOCAL (outside a transaction it
   // is validated and has no effect; the caller sends PG's warning). Errors as PG (ERROR).

@@ -124,7 +124,9 @@ std::optional<std::int32_t> typmod_for(std::uint32_t type, const std::string& di
 
 }  // namespace
 
-std::int32_t varchar_typmod(std::int64_t length) { return static_cast<std::int32_t>(length + 4); }
+std::int32_t varchar_typmod(std::int64_t length) {
+  return static_cast<std::int32_t>(length + 4);
+}
 
 std::int32_t numeric_typmod(std::int64_t precision, std::int64_t scale) {
   return static_cast<std::int32_t>(((precision << 16) | (scale & 0x7ff)) + 4);
@@ -162,8 +164,8 @@ std::optional<sql_type> resolve_type_name(const type_name& name, std::string* co
     }
   }
   if (info == nullptr) {
-    *error = "type \"" + (name.quoted ? name.words[0] : join_words(name.words)) +
-             "\" does not exist";
+    *error =
+        "type \"" + (name.quoted ? name.words[0] : join_words(name.words)) + "\" does not exist";
     return std::nullopt;
   }
   const bool keyword_char = keyword && (name.words[0] == "char" || name.words[0] == "character" ||
@@ -187,22 +189,38 @@ std::optional<sql_type> resolve_type_name(const type_name& name, std::string* co
 
 std::string format_type(std::uint32_t type) {
   switch (type) {
-    case oid::bool_: return "boolean";
-    case oid::char_: return "\"char\"";
-    case oid::int2: return "smallint";
-    case oid::int4: return "integer";
-    case oid::int8: return "bigint";
-    case oid::float4: return "real";
-    case oid::float8: return "double precision";
-    case oid::bpchar: return "character";
-    case oid::varchar: return "character varying";
-    case oid::time: return "time without time zone";
-    case timetz_oid: return "time with time zone";
-    case oid::timestamp: return "timestamp without time zone";
-    case oid::timestamptz: return "timestamp with time zone";
-    case bit_oid: return "bit";
-    case varbit_oid: return "bit varying";
-    default: break;
+    case oid::bool_:
+      return "boolean";
+    case oid::char_:
+      return "\"char\"";
+    case oid::int2:
+      return "smallint";
+    case oid::int4:
+      return "integer";
+    case oid::int8:
+      return "bigint";
+    case oid::float4:
+      return "real";
+    case oid::float8:
+      return "double precision";
+    case oid::bpchar:
+      return "character";
+    case oid::varchar:
+      return "character varying";
+    case oid::time:
+      return "time without time zone";
+    case timetz_oid:
+      return "time with time zone";
+    case oid::timestamp:
+      return "timestamp without time zone";
+    case oid::timestamptz:
+      return "timestamp with time zone";
+    case bit_oid:
+      return "bit";
+    case varbit_oid:
+      return "bit varying";
+    default:
+      break;
   }
   const types::type_info* info = types::find_type(type);
   if (info == nullptr) return "???";
@@ -244,21 +262,32 @@ std::int16_t type_length(std::uint32_t type) {
 
 int numeric_rank(std::uint32_t type) {
   switch (type) {
-    case oid::int2: return 1;
-    case oid::int4: return 2;
-    case oid::int8: return 3;
-    case oid::numeric: return 4;
-    case oid::float4: return 5;
-    case oid::float8: return 6;
-    default: return 0;
+    case oid::int2:
+      return 1;
+    case oid::int4:
+      return 2;
+    case oid::int8:
+      return 3;
+    case oid::numeric:
+      return 4;
+    case oid::float4:
+      return 5;
+    case oid::float8:
+      return 6;
+    default:
+      return 0;
   }
 }
 
-bool is_numeric_type(std::uint32_t type) { return numeric_rank(type) > 0; }
+bool is_numeric_type(std::uint32_t type) {
+  return numeric_rank(type) > 0;
+}
 bool is_integer_type(std::uint32_t type) {
   return type == oid::int2 || type == oid::int4 || type == oid::int8;
 }
-bool is_float_type(std::uint32_t type) { return type == oid::float4 || type == oid::float8; }
+bool is_float_type(std::uint32_t type) {
+  return type == oid::float4 || type == oid::float8;
+}
 bool is_string_type(std::uint32_t type) {
   return type == oid::text || type == oid::varchar || type == oid::bpchar || type == oid::name ||
          type == oid::unknown;

@@ -48,7 +48,8 @@ class token_cursor {
     return true;
   }
   bool is_op(std::string_view op) const {
-    return peek().kind == token_kind::op && (peek().raw == op || (op == "<>" && peek().raw == "!="));
+    return peek().kind == token_kind::op &&
+           (peek().raw == op || (op == "<>" && peek().raw == "!="));
   }
 
   // Records PG's syntax error for the current token (first error wins).

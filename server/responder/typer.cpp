@@ -200,22 +200,29 @@ class typer {
   void resolve(int i) {
     if (stopped()) return;
     switch (at(i).kind) {
-      case expr_kind::constant: return constant(i);
+      case expr_kind::constant:
+        return constant(i);
       case expr_kind::param: {
         const int n = at(i).param;
         std::uint32_t t = declared_param_type(n);
         std::uint32_t& slot = param_slot(n);
-        if (t != 0) slot = t;
-        else if (slot != 0) t = slot;
+        if (t != 0)
+          slot = t;
+        else if (slot != 0)
+          t = slot;
         at(i).type = {t == 0 ? unknown : t, -1};
         return;
       }
-      case expr_kind::cast: return cast(i);
-      case expr_kind::unary: return unary(i);
-      case expr_kind::binary: return binary(i);
+      case expr_kind::cast:
+        return cast(i);
+      case expr_kind::unary:
+        return unary(i);
+      case expr_kind::binary:
+        return binary(i);
       case expr_kind::bool_and:
       case expr_kind::bool_or:
-      case expr_kind::bool_not: return boolean(i);
+      case expr_kind::bool_not:
+        return boolean(i);
       case expr_kind::null_test:
         resolve(at(i).args[0]);
         at(i).type = {oid::bool_, -1};
@@ -233,19 +240,25 @@ class typer {
       }
       case expr_kind::distinct:
       case expr_kind::in_list:
-      case expr_kind::between: return comparison_list(i);
-      case expr_kind::case_when: return case_when(i);
+      case expr_kind::between:
+        return comparison_list(i);
+      case expr_kind::case_when:
+        return case_when(i);
       case expr_kind::coalesce:
       case expr_kind::greatest:
-      case expr_kind::least: return common_args(i);
-      case expr_kind::nullif: return nullif(i);
-      case expr_kind::function: return function(i);
+      case expr_kind::least:
+        return common_args(i);
+      case expr_kind::nullif:
+        return nullif(i);
+      case expr_kind::function:
+        return function(i);
       case expr_kind::sql_value:
         at(i).type.oid = sql_value_type(at(i).name);
         if (at(i).type.oid == oid::name) at(i).type.typmod = -1;
         return;
       case expr_kind::column_ref:
-      case expr_kind::array: return unsupported(at(i).offset);
+      case expr_kind::array:
+        return unsupported(at(i).offset);
     }
   }
 
@@ -266,9 +279,15 @@ class typer {
         }
         return;
       }
-      case literal_kind::decimal: e.type = {oid::numeric, -1}; return;
-      case literal_kind::boolean: e.type = {oid::bool_, -1}; return;
-      default: e.type = {unknown, -1}; return;
+      case literal_kind::decimal:
+        e.type = {oid::numeric, -1};
+        return;
+      case literal_kind::boolean:
+        e.type = {oid::bool_, -1};
+        return;
+      default:
+        e.type = {unknown, -1};
+        return;
     }
   }
 
@@ -358,12 +377,13 @@ class typer {
     if (is_datetime(l) || is_datetime(r)) return unsupported(at(i).offset);
     if (l == unknown) l = r;
     if (r == unknown) r = l;
-    if (!is_numeric_type(l) || !is_numeric_type(r)) return no_operator(i, {type_of(at(i).args[0]), type_of(at(i).args[1])});
+    if (!is_numeric_type(l) || !is_numeric_type(r))
+      return no_operator(i, {type_of(at(i).args[0]), type_of(at(i).args[1])});
     std::uint32_t common = numeric_rank(l) >= numeric_rank(r) ? l : r;
-    if (op == "^") common = (l == oid::numeric || r == oid::numeric) && !is_float_type(l) &&
-                                    !is_float_type(r)
-                                ? oid::numeric
-                                : oid::float8;
+    if (op == "^")
+      common = (l == oid::numeric || r == oid::numeric) && !is_float_type(l) && !is_float_type(r)
+                   ? oid::numeric
+                   : oid::float8;
     if (op == "%" && is_float_type(common)) {
       return no_operator(i, {l, r});
     }
@@ -411,8 +431,8 @@ class typer {
   void comparison_list(int i) {
     for (std::size_t k = 0; k < at(i).args.size(); ++k) resolve(at(i).args[k]);
     if (stopped()) return;
-    auto common = common_type(at(i).args, at(i).kind == expr_kind::in_list ? "IN" : "CASE",
-                              at(i).offset);
+    auto common =
+        common_type(at(i).args, at(i).kind == expr_kind::in_list ? "IN" : "CASE", at(i).offset);
     if (!common) return;
     if (at(i).kind == expr_kind::distinct) {
       const std::uint32_t l = type_of(at(i).args[0]), r = type_of(at(i).args[1]);
@@ -471,9 +491,9 @@ class typer {
   void common_args(int i) {
     for (std::size_t k = 0; k < at(i).args.size(); ++k) resolve(at(i).args[k]);
     if (stopped()) return;
-    const char* what = at(i).kind == expr_kind::coalesce ? "COALESCE"
+    const char* what = at(i).kind == expr_kind::coalesce   ? "COALESCE"
                        : at(i).kind == expr_kind::greatest ? "GREATEST"
-                                                            : "LEAST";
+                                                           : "LEAST";
     auto t = common_type(at(i).args, what, at(i).offset);
     if (!t) return;
     coerce_all_args(i, {*t, -1});
@@ -508,8 +528,10 @@ class typer {
       for (std::size_t k = 0; ok && k < types.size() && f.nargs != variadic_any; ++k) {
         const std::uint32_t want = f.args[k];
         if (want == any_type || types[k] == unknown) continue;
-        if (types[k] == want) ++exact;
-        else ok = can_coerce_implicitly(types[k], want);
+        if (types[k] == want)
+          ++exact;
+        else
+          ok = can_coerce_implicitly(types[k], want);
       }
       if (ok && exact > best_exact) {
         best = &f;

@@ -69,8 +69,9 @@ TEST_CASE("psycopg2's hstore lookup returns no rows", "[responder][catalog]") {
   CHECK(o.result.rows.empty());
   CHECK(o.tag() == "SELECT 0");
   // The same query for a built-in type finds it.
-  o = h.run("select t.oid, typarray from pg_type t join pg_namespace ns on typnamespace = ns.oid "
-            "where typname = 'json'");
+  o = h.run(
+      "select t.oid, typarray from pg_type t join pg_namespace ns on typnamespace = ns.oid "
+      "where typname = 'json'");
   REQUIRE(o.result.rows.size() == 1);
   CHECK(o.cell(0, 0) == "114");
   CHECK(o.cell(0, 1) == "199");
@@ -122,13 +123,12 @@ TEST_CASE("Sequelize's type and range query", "[responder][catalog]") {
   harness h;
   auto o = h.run(sequelize_sql);
   REQUIRE(o.error() == nullptr);
-  CHECK(names(o.columns()) ==
-        std::vector<std::string>{"typname", "typtype", "oid", "typarray", "rngtypname",
-                                 "rngtypid", "rngtyparray"});
+  CHECK(names(o.columns()) == std::vector<std::string>{"typname", "typtype", "oid", "typarray",
+                                                       "rngtypname", "rngtypid", "rngtyparray"});
   CHECK(oids(o.columns()) == std::vector<std::uint32_t>{19, 18, 26, 26, 19, 26, 26});
   REQUIRE_FALSE(o.result.rows.empty());
-  CHECK(o.result.rows[0] == row{value("bool"), value("b"), value("16"), value("1000"),
-                                std::nullopt, std::nullopt, std::nullopt});
+  CHECK(o.result.rows[0] == row{value("bool"), value("b"), value("16"), value("1000"), std::nullopt,
+                                std::nullopt, std::nullopt});
   // PG 15: 360 rows, information_schema's types included (see above).
   std::size_t base_or_enum = 0;
   for (const auto& t : fauxgres::types::all_types()) base_or_enum += t.kind == 'b' || t.kind == 'e';
@@ -159,8 +159,8 @@ TEST_CASE("asyncpg's recursive type introspection", "[responder][catalog]") {
         std::vector<std::string>{"oid", "ns", "name", "kind", "basetype", "elemtype", "elemdelim",
                                  "range_subtype", "attrtypoids", "attrnames", "depth",
                                  "basetype_name", "elemtype_name", "range_subtype_name"});
-  CHECK(oids(*plan.columns) == std::vector<std::uint32_t>{26, 19, 19, 18, 26, 26, 18, 26, 1028,
-                                                          1009, 23, 25, 25, 25});
+  CHECK(oids(*plan.columns) ==
+        std::vector<std::uint32_t>{26, 19, 19, 18, 26, 26, 18, 26, 1028, 1009, 23, 25, 25, 25});
 
   // int4[] and int4range: their element and subtype come first (depth DESC).
   auto o = h.run(asyncpg_typeinfo_sql, {value("{1007,3904}")});

@@ -165,7 +165,8 @@ TEST_CASE("writes in read-only mode get 25006", "[responder][errors][read-only]"
     INFO(c.sql);
     auto o = h.run(c.sql);
     CHECK(o.sqlstate() == "25006");
-    CHECK(o.message() == std::string("cannot execute ") + c.command + " in a read-only transaction");
+    CHECK(o.message() ==
+          std::string("cannot execute ") + c.command + " in a read-only transaction");
   }
   // Reads still work and the server says it is in recovery.
   auto o = h.run("SELECT pg_is_in_recovery()");

@@ -144,11 +144,14 @@ TEST_CASE("fixture errors name the field and the value", "[responder][fixtures]"
   CHECK(field_of("queries:\n  - match: a\n  - match: b\n  - match: c\n  - match: d\n    "
                  "columns: [{name: id, type: int4}, {name: n, type: bogus}]") ==
         "queries[3].columns[1].type");
-  CHECK(field_of("queries:\n  - match: x\n    columns: [{name: a, type: int4}]\n    rows: [[abc]]") ==
-        "queries[0].rows[0][0]");
-  CHECK(value_of("queries:\n  - match: x\n    columns: [{name: a, type: int4}]\n    rows: [[abc]]") ==
-        "abc");
-  CHECK(field_of("queries:\n  - match: x\n    columns: [{name: a, type: int4}]\n    rows: [[1, 2]]") ==
+  CHECK(
+      field_of("queries:\n  - match: x\n    columns: [{name: a, type: int4}]\n    rows: [[abc]]") ==
+      "queries[0].rows[0][0]");
+  CHECK(
+      value_of("queries:\n  - match: x\n    columns: [{name: a, type: int4}]\n    rows: [[abc]]") ==
+      "abc");
+  CHECK(field_of(
+            "queries:\n  - match: x\n    columns: [{name: a, type: int4}]\n    rows: [[1, 2]]") ==
         "queries[0].rows[0]");
   CHECK(field_of("queries:\n  - columns: [{name: a, type: int4}]") == "queries[0]");
   CHECK(field_of("queries:\n  - match: x\n    regex: y") == "queries[0]");
@@ -164,8 +167,10 @@ TEST_CASE("fixture errors name the field and the value", "[responder][fixtures]"
   CHECK(field_of("queries: 5") == "queries");
   CHECK(field_of("quieries: []") == "quieries");
   CHECK(field_of("queries: [") == "test.yaml");
-  CHECK(field_of("queries:\n  - match: x\n    columns: [{name: a, type: int4}]\n    rows: [[\"null\"]]") ==
-        "queries[0].rows[0][0]");  // a quoted "null" is text, not NULL
+  CHECK(
+      field_of(
+          "queries:\n  - match: x\n    columns: [{name: a, type: int4}]\n    rows: [[\"null\"]]") ==
+      "queries[0].rows[0][0]");  // a quoted "null" is text, not NULL
   CHECK(field_of("") == "<no error>");
   CHECK(fixtures::load_yaml_text("", "empty").empty());
 }

@@ -51,6 +51,13 @@ TEST_CASE("time functions read the context's clock", "[responder][functions]") {
   CHECK(o.columns()[7].type_mod == 0);
   CHECK(o.cell(0, 7) == "2024-05-01 12:34:57+00");
 
+  o = h.run("SELECT now()::date, now()::timestamp, now()::time, current_date::timestamp");
+  REQUIRE(o.error() == nullptr);
+  CHECK(o.cell(0, 0) == "2024-05-01");
+  CHECK(o.cell(0, 1) == "2024-05-01 12:34:56.789");
+  CHECK(o.cell(0, 2) == "12:34:56.789");
+  CHECK(o.cell(0, 3) == "2024-05-01 00:00:00");
+
   h.run("SET TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE");
   CHECK(h.run("SELECT now()").cell(0, 0) == "2024-05-01 18:04:56.789+05:30");
   h.run("SET TIME ZONE -8");

@@ -23,8 +23,8 @@ TEST_CASE("SELECT 1 answers like PostgreSQL 15", "[responder][select]") {
 TEST_CASE("SELECT literal spellings take the fast path and the general path alike",
           "[responder][select]") {
   harness h;
-  for (const char* sql : {"select 1", "  SELECT   1 ; ", "SeLeCt 1;", "SELECT 0001", "SELECT 1 -- x",
-                          "SELECT /* c */ 1", "\nSELECT\t1\n"}) {
+  for (const char* sql : {"select 1", "  SELECT   1 ; ", "SeLeCt 1;", "SELECT 0001",
+                          "SELECT 1 -- x", "SELECT /* c */ 1", "\nSELECT\t1\n"}) {
     INFO(sql);
     auto o = h.run(sql);
     REQUIRE(o.error() == nullptr);
@@ -218,13 +218,14 @@ TEST_CASE("column names follow FigureColname", "[responder][select][names]") {
       "\"Quoted Name\" FROM t");
   CHECK(o.sqlstate() == "0A000");  // FROM needs a database
 
-  o = h.run("SELECT 1+1 AS result, now()::text, CASE WHEN true THEN 1 END, COALESCE(1, 2), 2 two, "
-            "3 \"Mixed Case\", 4 AS Upper, current_user, version()");
+  o = h.run(
+      "SELECT 1+1 AS result, now()::text, CASE WHEN true THEN 1 END, COALESCE(1, 2), 2 two, "
+      "3 \"Mixed Case\", 4 AS Upper, current_user, version()");
   REQUIRE(o.error() == nullptr);
   std::vector<std::string> names;
   for (const auto& c : o.columns()) names.push_back(c.name);
-  CHECK(names == std::vector<std::string>{"result", "now", "case", "coalesce", "two",
-                                          "Mixed Case", "upper", "current_user", "version"});
+  CHECK(names == std::vector<std::string>{"result", "now", "case", "coalesce", "two", "Mixed Case",
+                                          "upper", "current_user", "version"});
 }
 
 TEST_CASE("SELECT with no targets and WHERE without FROM", "[responder][select]") {

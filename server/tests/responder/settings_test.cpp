@@ -49,8 +49,8 @@ TEST_CASE("the GUC table is sorted for lookup", "[responder][settings]") {
 TEST_CASE("startup parameters as drivers send them", "[responder][settings]") {
   settings s("app", "15.20", false);
   CHECK_FALSE(s.apply_startup("client_encoding", "'utf-8'"));  // asyncpg, quotes included
-  CHECK_FALSE(s.apply_startup("datestyle", "ISO, MDY"));        // lib/pq
-  CHECK_FALSE(s.apply_startup("DateStyle", "ISO"));             // pgjdbc
+  CHECK_FALSE(s.apply_startup("datestyle", "ISO, MDY"));       // lib/pq
+  CHECK_FALSE(s.apply_startup("DateStyle", "ISO"));            // pgjdbc
   CHECK_FALSE(s.apply_startup("extra_float_digits", "2"));
   CHECK_FALSE(s.apply_startup("TimeZone", "Asia/Seoul"));
   CHECK_FALSE(s.apply_startup("application_name", "postgres.js"));
@@ -109,10 +109,8 @@ TEST_CASE("SET and SHOW through SQL", "[responder][settings]") {
        "error"},
       {"SET datestyle TO 'ISO'", "SHOW DateStyle", "DateStyle", "ISO, MDY"},
       {"SET DateStyle = SQL, DMY", "show datestyle", "DateStyle", "SQL, DMY"},
-      {"SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE", "SHOW TimeZone", "TimeZone",
-       "<+00>-00"},
-      {"SET TIME ZONE INTERVAL '-08:00' HOUR TO MINUTE", "SHOW time zone", "TimeZone",
-       "<-08>+08"},
+      {"SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE", "SHOW TimeZone", "TimeZone", "<+00>-00"},
+      {"SET TIME ZONE INTERVAL '-08:00' HOUR TO MINUTE", "SHOW time zone", "TimeZone", "<-08>+08"},
       {"SET TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE", "SHOW timezone", "TimeZone",
        "<+05:30>-05:30"},
       {"SET TIME ZONE 'utc'", "SHOW TimeZone", "TimeZone", "UTC"},
@@ -121,8 +119,7 @@ TEST_CASE("SET and SHOW through SQL", "[responder][settings]") {
       {"SET standard_conforming_strings=on", "show standard_conforming_strings",
        "standard_conforming_strings", "on"},
       {"SET statement_timeout = 5000", "SHOW statement_timeout", "statement_timeout", "5s"},
-      {"SET statement_timeout = '1500ms'", "SHOW statement_timeout", "statement_timeout",
-       "1500ms"},
+      {"SET statement_timeout = '1500ms'", "SHOW statement_timeout", "statement_timeout", "1500ms"},
       {"SET lock_timeout = '2min'", "SHOW lock_timeout", "lock_timeout", "2min"},
       {"SET work_mem = 1024", "SHOW work_mem", "work_mem", "1MB"},
       {"SET work_mem = '64kB'", "SHOW work_mem", "work_mem", "64kB"},
@@ -218,7 +215,8 @@ TEST_CASE("SET validation errors are PG's", "[responder][settings]") {
       {"SET server_version = '16'", "55P02", "parameter \"server_version\" cannot be changed"},
       {"SET max_connections = 5", "55P02",
        "parameter \"max_connections\" cannot be changed without restarting the server"},
-      {"SET log_statement = 'all'", "42501", "permission denied to set parameter \"log_statement\""},
+      {"SET log_statement = 'all'", "42501",
+       "permission denied to set parameter \"log_statement\""},
       {"SET work_mem TO 1, 2", "22023", "SET work_mem takes only one argument"},
       {"SET a..b = 1", "42601", "syntax error at or near \".\""},
   };

@@ -83,8 +83,10 @@ class harness {
         }
         break;
       case transaction_control::commit:
-        if (status_ == 'T') settings_.transaction_commit();
-        else if (status_ == 'E') settings_.transaction_rollback();
+        if (status_ == 'T')
+          settings_.transaction_commit();
+        else if (status_ == 'E')
+          settings_.transaction_rollback();
         status_ = 'I';
         break;
       case transaction_control::rollback:

@@ -8,8 +8,8 @@ using test::harness;
 
 TEST_CASE("every BEGIN spelling starts a transaction", "[responder][transactions]") {
   for (const char* sql :
-       {"BEGIN", "BEGIN;", "begin", "begin ", "begin transaction", "BEGIN WORK",
-        "BEGIN READ WRITE", "BEGIN ISOLATION LEVEL READ COMMITTED;",
+       {"BEGIN", "BEGIN;", "begin", "begin ", "begin transaction", "BEGIN WORK", "BEGIN READ WRITE",
+        "BEGIN ISOLATION LEVEL READ COMMITTED;",
         "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY, DEFERRABLE",
         "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ WRITE NOT DEFERRABLE",
         "  Begin\n  Isolation Level Read Uncommitted  ;  "}) {
@@ -162,4 +162,14 @@ TEST_CASE("transaction syntax errors", "[responder][transactions]") {
         "syntax error at or near \"SOMETIMES\"");
   CHECK(h.run("COMMIT NOW").sqlstate() == "42601");
   CHECK(h.run("SAVEPOINT").message() == "syntax error at end of input");
+}
+
+TEST_CASE("client_min_messages filters warnings", "[responder][transactions]") {
+  harness h;
+  h.run("SET client_min_messages TO error");
+  auto o = h.run("COMMIT");
+  REQUIRE(o.error() == nullptr);
+  CHECK(o.result.notices.empty());
+  h.run("SET client_min_messages TO warning");
+  CHECK(h.run("COMMIT").result.notices.size() == 1);
 }

@@ -50,8 +50,8 @@ TEST_CASE("empty statements give EmptyQueryResponse", "[responder][utility]") {
 TEST_CASE("asyncpg's pool reset script", "[responder][utility]") {
   harness h;
   std::vector<std::string> tags;
-  for (auto stmt : split_statements(
-           "SELECT pg_advisory_unlock_all();\nCLOSE ALL;\nUNLISTEN *;\nRESET ALL;")) {
+  for (auto stmt :
+       split_statements("SELECT pg_advisory_unlock_all();\nCLOSE ALL;\nUNLISTEN *;\nRESET ALL;")) {
     auto o = h.run(stmt);
     REQUIRE(o.error() == nullptr);
     tags.push_back(o.tag());
