@@ -15,17 +15,10 @@ namespace {
 
 using namespace fauxgres;
 
-// Rules from the config file first, then from --fault flags, in the order given.
+// Rules from the config file first, then from --fault flags; a random seed unless given.
 faults::engine build_fault_engine(const config::server_config& config) {
-  std::vector<faults::rule> rules;
-  for (const auto& entry : config.fault_entries) {
-    faults::attribute_map keys(entry.keys.begin(), entry.keys.end());
-    rules.push_back(faults::make_rule(entry.type, keys, entry.field));
-  }
-  for (std::size_t i = 0; i < config.fault_flags.size(); ++i)
-    rules.push_back(faults::parse_rule(config.fault_flags[i], "--fault"));
   std::uint64_t seed = config.seed ? *config.seed : std::random_device{}();
-  return faults::engine(std::move(rules), seed);
+  return faults::engine(faults::rules_from_config(config), seed);
 }
 
 }  // namespace

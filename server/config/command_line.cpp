@@ -15,9 +15,9 @@ namespace fauxgres::config {
 namespace {
 
 struct flag_values {
-  std::vector<std::string> listen, unix_dirs, users, databases;
+  std::vector<std::string> listen, unix_dirs, users, databases, faults;
   std::string port, auth, ssl, ssl_cert, ssl_key, fixtures, config_file, log_format, log_level,
-      authentication_timeout, server_version;
+      authentication_timeout, server_version, seed, stats_file, test_ca_file;
   bool help = false;
   bool version = false;
 };
@@ -63,6 +63,13 @@ option_map declare_flags(CLI::App& app, flag_values& f) {
          "close silently if startup+auth takes longer, e.g. 250ms, 5s, 1m (default 60s)");
   single("--server-version", f.server_version, "TEXT",
          "server_version reported to clients (default 15.20 (Debian 15.20-0+deb12u1))");
+  repeatable("--fault", f.faults, "TYPE[:key=value,...]",
+             "a fault rule, e.g. idle_drop:after=5s,mode=reset; repeatable, asked in order after "
+             "the config file's faults (see docs/faults.md)");
+  single("--seed", f.seed, "N", "seed of the fault rules' random draws (default: random, printed)");
+  single("--stats-file", f.stats_file, "FILE", "write counters as JSON to FILE at exit");
+  single("--test-ca-file", f.test_ca_file, "FILE",
+         "write the test CA that signs the ssl fault's certificates to FILE (PEM)");
   o["--help"] = app.add_flag("-h,--help", f.help, "print this help and exit");
   o["--version"] = app.add_flag("--version", f.version, "print the version and exit");
   return o;
@@ -201,6 +208,12 @@ void apply_flags(const flag_values& f, const option_map& o, server_config& c) {
   if (given(o, "--server-version")) {
     c.server_version = parse_name(f.server_version, "--server-version");
   }
+  if (given(o, "--fault")) {
+    for (const auto& text : f.faults) c.fault_flags.push_back(parse_name(text, "--fault"));
+  }
+  if (given(o, "--seed")) c.seed = parse_seed(f.seed, "--seed");
+  if (given(o, "--stats-file")) c.stats_file = parse_name(f.stats_file, "--stats-file");
+  if (given(o, "--test-ca-file")) c.test_ca_file = parse_name(f.test_ca_file, "--test-ca-file");
   const std::string port_field = given(o, "--port") ? "--port" : "port";
   if (given(o, "--listen") || given(o, "--unix-socket-dir")) {
     c.listeners = flag_listeners(f, c, port_field);

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,15 @@ struct tls_config {
   std::string key_file;
 };
 
+// One entry of the YAML `faults:` list, kept as text: the faults module builds and checks the
+// rule (faults::make_rule), so config does not depend on it.
+struct fault_entry {
+  std::string type;
+  std::map<std::string, std::string> keys;  // every key but `type`: attributes, match, rule keys
+  std::string field;                        // "faults[2]", for errors
+  std::string origin;                       // the config file, for errors
+};
+
 struct server_config {
   std::vector<listener_config> listeners;  // never empty after parsing
   std::uint16_t port = 5432;
@@ -49,6 +59,11 @@ struct server_config {
   std::string log_level = "info";   // trace debug info warn error critical off
   std::chrono::milliseconds authentication_timeout{60000};
   std::string server_version = "15.20 (Debian 15.20-0+deb12u1)";
+  std::vector<fault_entry> fault_entries;  // the file's `faults:`, asked first
+  std::vector<std::string> fault_flags;    // raw --fault texts, asked after the file's
+  std::optional<std::uint64_t> seed;       // none: the app picks one (and prints it)
+  std::string stats_file;                  // JSON counters written at exit; empty: none
+  std::string test_ca_file;                // where to write the test CA (PEM); empty: none
 
   auth::method effective_auth(const user_config* user, const listener_config& listener) const;
 };

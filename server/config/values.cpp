@@ -158,6 +158,15 @@ user_config parse_user(std::string_view text, const std::string& field) {
   return user;
 }
 
+std::uint64_t parse_seed(std::string_view text, const std::string& field) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (!all_digits(text) || ec != std::errc() || end != text.data() + text.size()) {
+    throw error(field, std::string(text), "expected a whole number from 0 to 18446744073709551615");
+  }
+  return value;
+}
+
 std::string parse_name(std::string_view text, const std::string& field) {
   if (text.empty()) throw error(field, "", "must not be empty");
   return std::string(text);

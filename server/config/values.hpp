@@ -31,6 +31,8 @@ std::chrono::milliseconds parse_timeout(std::string_view text, const std::string
 // "NAME=PASSWORD", split at the first '='; the password may be empty or contain anything.
 user_config parse_user(std::string_view text, const std::string& field);
 
+std::uint64_t parse_seed(std::string_view text, const std::string& field);  // 0..2^64-1
+
 std::string parse_name(std::string_view text, const std::string& field);  // non-empty
 std::string parse_socket_dir(std::string_view text, const std::string& field);
 

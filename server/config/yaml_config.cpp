@@ -65,7 +65,8 @@ class yaml_loader {
     if (!root.IsMap()) throw error("yaml", "", "the top level must be a mapping (key: value)");
     check_keys(root, "",
                {"listeners", "port", "users", "auth", "databases", "ssl", "fixtures", "log",
-                "authentication_timeout", "server_version", "faults"});
+                "authentication_timeout", "server_version", "faults", "seed", "stats_file",
+                "test_ca_file"});
     if (root["port"]) config_.port = parse_port(text(root["port"], "port"), "port");
     if (root["auth"]) config_.auth = parse_method(text(root["auth"], "auth"), "auth");
     if (root["listeners"]) load_listeners(root["listeners"]);
@@ -84,7 +85,11 @@ class yaml_loader {
       config_.server_version =
           parse_name(text(root["server_version"], "server_version"), "server_version");
     }
-    // `faults` is reserved for the fault rules; accepted and ignored for now.
+    if (root["faults"]) load_faults(root["faults"]);
+    if (root["seed"]) config_.seed = parse_seed(text(root["seed"], "seed"), "seed");
+    if (root["stats_file"]) config_.stats_file = output_file(root["stats_file"], "stats_file");
+    if (root["test_ca_file"])
+      config_.test_ca_file = output_file(root["test_ca_file"], "test_ca_file");
   }
 
  private:
@@ -94,6 +99,42 @@ class yaml_loader {
     const auto base = std::filesystem::path(origin_).parent_path();
     if (p.is_relative() && !base.empty()) p = base / p;
     return readable_file(p.string(), path);
+  }
+
+  // A file we write: relative to the file's directory, need not exist yet.
+  std::string output_file(const YAML::Node& node, const std::string& path) {
+    std::filesystem::path p(parse_name(text(node, path), path));
+    const auto base = std::filesystem::path(origin_).parent_path();
+    if (p.is_relative() && !base.empty()) p = base / p;
+    return p.string();
+  }
+
+  // Each entry: `type:` and scalar keys, kept as text for faults::make_rule.
+  void load_faults(const YAML::Node& list) {
+    expect_list(list, "faults");
+    std::vector<fault_entry> entries;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string path = item("faults", i);
+      const YAML::Node node = list[i];
+      expect_map(node, path);
+      fault_entry entry;
+      entry.field = path;
+      entry.origin = origin_;
+      for (const auto& pair : node) {
+        if (!pair.first.IsScalar()) throw error(path, "", "keys must be plain names");
+        const std::string key = pair.first.Scalar();
+        const std::string value = text(pair.second, child(path, key));
+        if (key == "type") {
+          if (!entry.type.empty()) throw error(child(path, key), "", "key given twice");
+          entry.type = parse_name(value, child(path, key));
+        } else if (!entry.keys.emplace(key, value).second) {
+          throw error(child(path, key), "", "key given twice");
+        }
+      }
+      if (entry.type.empty()) throw error(child(path, "type"), "", "missing fault type");
+      entries.push_back(std::move(entry));
+    }
+    config_.fault_entries = std::move(entries);
   }
 
   void load_listeners(const YAML::Node& list) {

@@ -47,8 +47,8 @@ tcp_listener bind_tcp(asio::io_context& io, const config::listener_config& liste
   if (ec)
     throw std::runtime_error("could not listen on " + listener_name(listener) + " port " +
                              std::to_string(endpoint.port()) + ": " + ec.message());
-  auto bound = acceptor.local_endpoint().port();
-  return {&listener, std::move(acceptor), bound};
+  auto bound = acceptor.local_endpoint();
+  return {&listener, std::move(acceptor), bound.port(), bound.address()};
 }
 
 unix_listener bind_unix(asio::io_context& io, const config::listener_config& listener) {

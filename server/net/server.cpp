@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "auth/scram.hpp"
@@ -70,7 +71,13 @@ void server::start() {
     tls_ = make_tls(config_.tls.cert_file, config_.tls.key_file);
     context_.tls_ready = true;
   }
-  if (ssl_rules) test_certificates_ = make_test_certificates();
+  if (ssl_rules || !config_.test_ca_file.empty()) test_certificates_ = make_test_certificates();
+  if (!config_.test_ca_file.empty()) {
+    std::ofstream out(config_.test_ca_file);
+    out << test_certificates_->ca_pem;
+    if (!out)
+      throw std::runtime_error("--test-ca-file: cannot write \"" + config_.test_ca_file + "\"");
+  }
   for (const auto& user : config_.users) {
     std::vector<std::uint8_t> salt(16);
     RAND_bytes(salt.data(), static_cast<int>(salt.size()));
@@ -100,7 +107,7 @@ std::string server::ready_line() const {
   bool first = true;
   for (const auto& l : tcp_) {
     line += (first ? "" : ", ") + std::string("tcp ");
-    auto host = l.acceptor.local_endpoint().address();
+    auto host = l.address;
     line += host.is_v6() ? "[" + host.to_string() + "]" : host.to_string();
     line += ":" + std::to_string(l.port);
     first = false;
@@ -113,7 +120,7 @@ std::string server::ready_line() const {
   std::string database = config_.databases.empty() ? "postgres" : config_.databases.front();
   std::string url = "postgresql://" + percent_encode(user) + "@";
   if (!tcp_.empty()) {
-    auto host = tcp_.front().acceptor.local_endpoint().address();
+    auto host = tcp_.front().address;
     url += (host.is_v6() ? "[" + host.to_string() + "]" : host.to_string()) + ":" +
            std::to_string(tcp_.front().port) + "/" + percent_encode(database);
   } else if (!unix_.empty()) {

@@ -45,14 +45,10 @@ constexpr std::size_t max_name_bytes = 63;
 }  // namespace
 
 settings::settings(std::string_view user, std::string_view server_version, bool superuser)
-    : user_(user), superuser_(superuser) {
-  reset_["session_authorization"] = std::string(user);
-  reset_["is_superuser"] = superuser ? "on" : "off";
-  if (!server_version.empty()) {
-    reset_["server_version"] = std::string(server_version);
-    reset_["server_version_num"] = version_num(server_version);
-  }
-}
+    : user_(user),
+      server_version_(server_version),
+      server_version_num_(server_version.empty() ? "" : version_num(server_version)),
+      superuser_(superuser) {}
 
 std::optional<std::string_view> settings::value_of(std::string_view key) const {
   if (auto it = local_.find(key); it != local_.end()) return it->second;
@@ -64,6 +60,12 @@ std::optional<std::string_view> settings::value_of(std::string_view key) const {
   }
   if (auto it = session_.find(key); it != session_.end()) return it->second;
   if (auto it = reset_.find(key); it != reset_.end()) return it->second;
+  // Per-session defaults live in members, not maps: idle sessions must stay small.
+  if (key == "session_authorization") return std::string_view(user_);
+  if (key == "is_superuser") return superuser_ ? "on" : "off";
+  if (key == "server_version" && !server_version_.empty()) return std::string_view(server_version_);
+  if (key == "server_version_num" && !server_version_num_.empty())
+    return std::string_view(server_version_num_);
   if (def != nullptr) return def->default_value;
   return std::nullopt;
 }
@@ -282,10 +284,11 @@ std::vector<std::tuple<std::string, std::string, std::string>> settings::show_al
 std::vector<std::pair<std::string, std::string>> settings::reported() const {
   std::vector<std::pair<std::string, std::string>> out;
   out.reserve(reported_gucs().size());
-  for (std::string_view name : reported_gucs()) {
-    std::string v(value_of(lower(name)).value_or(""));
-    last_reported_[std::string(name)] = v;
-    out.emplace_back(std::string(name), std::move(v));
+  auto names = reported_gucs();
+  for (std::size_t i = 0; i < std::min(names.size(), last_reported_.size()); ++i) {
+    std::string v(value_of(lower(names[i])).value_or(""));
+    last_reported_[i] = std::hash<std::string_view>{}(v);
+    out.emplace_back(std::string(names[i]), std::move(v));
   }
   dirty_ = false;
   return out;
@@ -295,12 +298,13 @@ std::vector<std::pair<std::string, std::string>> settings::take_report_changes()
   std::vector<std::pair<std::string, std::string>> out;
   if (!dirty_) return out;
   dirty_ = false;
-  for (std::string_view name : reported_gucs()) {
-    const std::string_view v = value_of(lower(name)).value_or("");
-    auto it = last_reported_.find(name);
-    if (it != last_reported_.end() && it->second == v) continue;
-    last_reported_[std::string(name)] = std::string(v);
-    out.emplace_back(std::string(name), std::string(v));
+  auto names = reported_gucs();
+  for (std::size_t i = 0; i < std::min(names.size(), last_reported_.size()); ++i) {
+    const std::string_view v = value_of(lower(names[i])).value_or("");
+    auto hash = std::hash<std::string_view>{}(v);
+    if (last_reported_[i] == hash) continue;
+    last_reported_[i] = hash;
+    out.emplace_back(std::string(names[i]), std::string(v));
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // semantics, transaction-scoped rollback, and the ParameterStatus reports they cause.
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,6 +15,9 @@
 #include "protocol/error_fields.hpp"
 
 namespace fauxgres::responder {
+
+// PostgreSQL 15 reports 13 parameters with ParameterStatus.
+inline constexpr std::size_t reported_parameter_count = 13;
 
 class settings {
  public:
@@ -89,6 +93,8 @@ class settings {
   void before_change();
 
   std::string user_;
+  std::string server_version_;
+  std::string server_version_num_;
   bool superuser_ = false;
   value_map reset_;    // startup / per-session defaults (what RESET returns to)
   value_map session_;  // SET values
@@ -97,7 +103,9 @@ class settings {
   bool in_transaction_ = false;
   std::shared_ptr<const snapshot> transaction_state_;  // settings at BEGIN, taken lazily
   std::vector<savepoint_entry> savepoints_;
-  mutable std::map<std::string, std::string, std::less<>> last_reported_;
+  // Hashes of the values last sent in ParameterStatus, one per reported parameter (a map
+  // of 13 strings per session would dominate an idle connection's memory).
+  mutable std::array<std::size_t, reported_parameter_count> last_reported_{};
   mutable bool dirty_ = true;
 };
 

@@ -67,31 +67,33 @@ void session::begin_wait(std::chrono::milliseconds duration, resume then) {
 }
 
 void session::arm_fault_deadline() {
-  fault_deadline_ = std::chrono::milliseconds(0);
-  fault_deadline_then_.reset();
+  fault_deadline_.reset();
   auto v = ask_faults(faults::hook::ready);
   if (v.what == faults::verdict::kind::deadline && v.then) {
-    fault_deadline_ = std::max(v.after, std::chrono::milliseconds(1));
-    fault_deadline_then_ = v.then;
+    v.after = std::max(v.after, std::chrono::milliseconds(1));
+    fault_deadline_ = std::make_shared<const faults::verdict>(std::move(v));
   } else {
     act_on(v);
   }
 }
 
 std::chrono::milliseconds session::deadline() const {
-  auto idle = idle_limit();
   if (state_ != state::ready) return std::chrono::milliseconds(0);
-  if (fault_deadline_then_ && (idle.count() == 0 || fault_deadline_ <= idle))
-    return fault_deadline_;
+  auto idle = idle_limit();
+  if (fault_deadline_ && (idle.count() == 0 || fault_deadline_->after <= idle))
+    return fault_deadline_->after;
   return idle;
 }
 
 void session::deadline_reached() {
   if (state_ != state::ready) return;
   auto idle = idle_limit();
-  if (fault_deadline_then_ && (idle.count() == 0 || fault_deadline_ <= idle)) {
-    auto then = std::move(fault_deadline_then_);
-    act_on(*then);
+  if (fault_deadline_ && (idle.count() == 0 || fault_deadline_->after <= idle)) {
+    auto armed = std::move(fault_deadline_);
+    auto now = server_.uptime ? server_.uptime() : std::chrono::milliseconds(0);
+    // The rule counts (and may be out of budget) only when its deadline really expires.
+    if (server_.faults && server_.faults->fire_deadline(*armed, connection_.id, now))
+      act_on(*armed->then);
     return;
   }
   idle_timeout();

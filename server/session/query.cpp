@@ -68,7 +68,9 @@ bool session::process_message() {
     return true;
   }
   if (frame.state == status::bad_length) {
-    close_with(nullptr, "invalid message length");
+    // PG stops after the type and length: unread bytes behind them make the close an RST.
+    close_with(nullptr, "invalid message length",
+               input().size() > 5 ? action::kind::reset : action::kind::close);
     return true;
   }
   char type = frame.type;
@@ -327,6 +329,13 @@ void session::handle_bind(protocol::bind& message) {
   if (!message.portal.empty() && portals_.contains(message.portal)) {
     return extended_error(protocol::errors::portal_already_exists(message.portal));
   }
+  // PG plans at Bind and folds constants there: errors such as 1/0 surface at Bind.
+  if (!plan->empty) {
+    auto ctx = make_context();
+    p.result = responder::execute(*plan, p.parameters, ctx);
+    if (p.result.error) return extended_error(*p.result.error);
+    p.evaluated = true;
+  }
   portals_.insert_or_assign(message.portal, std::move(p));
   writer().bind_complete();
 }
@@ -380,8 +389,10 @@ void session::handle_execute(const protocol::execute& message) {
       p.completed = true;
       return extended_error(verdict.error);
     }
-    auto ctx = make_context();
-    p.result = responder::execute(*p.plan, p.parameters, ctx);
+    if (!p.evaluated) {
+      auto ctx = make_context();
+      p.result = responder::execute(*p.plan, p.parameters, ctx);
+    }
     if (p.result.error) {
       p.completed = true;
       return extended_error(*p.result.error);
@@ -468,6 +479,7 @@ void session::handle_sync() {
 void session::extended_error(const protocol::error_fields& error) {
   statement_error(error);
   skip_until_sync_ = true;
+  make_sendable();  // PG flushes an error at once, without waiting for Sync
 }
 
 void session::statement_error(const protocol::error_fields& error) {

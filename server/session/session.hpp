@@ -229,8 +229,7 @@ class session {
   resume resume_ = resume::statement;
   std::string pending_sasl_final_;  // held back while an auth_delay runs
   std::uint64_t statements_run_ = 0;
-  std::chrono::milliseconds fault_deadline_{0};
-  std::shared_ptr<const faults::verdict> fault_deadline_then_;
+  std::shared_ptr<const faults::verdict> fault_deadline_;  // armed at ReadyForQuery
 };
 
 }  // namespace fauxgres::session

@@ -11,6 +11,7 @@ struct session::portal {
   std::shared_ptr<const responder::statement_plan> plan;
   std::vector<responder::value> parameters;
   std::vector<std::int16_t> formats;  // one per result column
+  bool evaluated = false;             // the responder ran at Bind (its result waits for Execute)
   bool executed = false;
   bool completed = false;
   responder::execution result;

@@ -32,6 +32,10 @@ TEST_CASE("no arguments: TCP 127.0.0.1:5432 and /tmp, any user, trust", "[config
   CHECK(c.log_level == "info");
   CHECK(c.authentication_timeout == milliseconds(60000));
   CHECK(c.server_version == "15.20 (Debian 15.20-0+deb12u1)");
+  CHECK(c.fault_flags.empty());
+  CHECK(c.fault_entries.empty());
+  CHECK_FALSE(c.seed);
+  CHECK(c.stats_file.empty());
 }
 
 TEST_CASE("flag --help and --version", "[config][cli]") {
@@ -41,7 +45,8 @@ TEST_CASE("flag --help and --version", "[config][cli]") {
     for (const char* name :
          {"--listen", "--unix-socket-dir", "--port", "--user", "--auth", "--database", "--ssl",
           "--ssl-cert", "--ssl-key", "--fixtures", "--config", "--log-format", "--log-level",
-          "--authentication-timeout", "--server-version", "--version"}) {
+          "--authentication-timeout", "--server-version", "--fault", "--seed", "--stats-file",
+          "--version"}) {
       CHECK(cl.text.find(name) != std::string::npos);
     }
   }
@@ -298,6 +303,30 @@ TEST_CASE("parse_duration", "[config]") {
 TEST_CASE("flag --server-version", "[config][cli]") {
   CHECK(parse_config({"--server-version", "15.4"}).server_version == "15.4");
   CHECK(parse_error({"--server-version", ""}).field() == "--server-version");
+}
+
+TEST_CASE("flag --fault is repeatable and kept as text, in order", "[config][cli][faults]") {
+  const auto c = parse_config({"--fault", "idle_drop:after=5s,mode=reset", "--fault",
+                               R"(query_error:sqlstate=40001,message="a, b")", "--fault=refuse"});
+  CHECK(c.fault_flags == std::vector<std::string>{"idle_drop:after=5s,mode=reset",
+                                                  R"(query_error:sqlstate=40001,message="a, b")",
+                                                  "refuse"});
+  const auto e = parse_error({"--fault="});
+  CHECK(e.field() == "--fault");
+}
+
+TEST_CASE("flag --seed and --stats-file", "[config][cli][faults]") {
+  const auto c = parse_config({"--seed", "18446744073709551615", "--stats-file", "out/stats.json"});
+  CHECK(c.seed == 18446744073709551615ull);
+  CHECK(c.stats_file == "out/stats.json");
+  CHECK(parse_config({"--seed", "0"}).seed == 0u);
+  for (const char* bad : {"-1", "x", "1.5", "18446744073709551616", " 1", ""}) {
+    INFO(bad);
+    const auto e = parse_error({std::string("--seed=") + bad});
+    CHECK(e.field() == "--seed");
+    CHECK(e.value() == bad);
+  }
+  CHECK(parse_error({"--stats-file="}).field() == "--stats-file");
 }
 
 TEST_CASE("CLI11 errors name the flag", "[config][cli]") {

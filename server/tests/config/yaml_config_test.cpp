@@ -55,6 +55,14 @@ TEST_CASE("the example in docs/config.md loads", "[config][yaml]") {
   CHECK(c.log_level == "debug");
   CHECK(c.authentication_timeout == milliseconds(5000));
   CHECK(c.server_version == "15.20 (Debian 15.20-0+deb12u1)");
+  REQUIRE(c.fault_entries.size() == 2);
+  CHECK(c.fault_entries[0].type == "idle_drop");
+  CHECK(c.fault_entries[0].keys ==
+        std::map<std::string, std::string>{{"after", "5m"}, {"mode", "reset"}, {"user", "app"}});
+  CHECK(c.fault_entries[1].keys.at("sqlstate") == "40001");
+  CHECK(c.fault_entries[1].keys.at("pattern") == "^\\s*update");
+  CHECK(c.seed == 42u);
+  CHECK(c.stats_file == "docs/stats.json");
 }
 
 TEST_CASE("an empty file changes nothing", "[config][yaml]") {
@@ -93,7 +101,7 @@ port: 6000
   CHECK_FALSE(c.listeners[0].ssl);
 }
 
-TEST_CASE("users, ssl shorthand, faults ignored", "[config][yaml]") {
+TEST_CASE("users, ssl shorthand", "[config][yaml]") {
   const auto c = from_yaml(R"(
 users:
   - name: app
@@ -102,14 +110,44 @@ users:
     password: 1234
   - name: nopass
 ssl: on
-faults:
-  - anything: [goes, here]
 )");
   REQUIRE(c.users.size() == 3);
   CHECK(c.users[0].password == "p@ss:w/rd%#=x");
   CHECK(c.users[1].password == "1234");
   CHECK(c.users[2].password.empty());
   CHECK(c.tls.enabled);
+}
+
+TEST_CASE("faults, seed and stats_file", "[config][yaml][faults]") {
+  const auto c = from_yaml(R"(
+faults:
+  - type: idle_drop
+    after: 5s
+    mode: reset
+    user: app
+    probability: 0.5
+  - {type: query_error, sqlstate: 40001, message: "a, b", pattern: '^update'}
+  - type: accept_hang
+seed: 42
+stats_file: stats.json
+)",
+                           "/etc/fauxgres/f.yaml");
+  REQUIRE(c.fault_entries.size() == 3);
+  const auto& drop = c.fault_entries[0];
+  CHECK(drop.type == "idle_drop");
+  CHECK(drop.keys ==
+        std::map<std::string, std::string>{
+            {"after", "5s"}, {"mode", "reset"}, {"user", "app"}, {"probability", "0.5"}});
+  CHECK(drop.field == "faults[0]");
+  CHECK(drop.origin == "/etc/fauxgres/f.yaml");
+  CHECK(c.fault_entries[1].keys.at("message") == "a, b");
+  CHECK(c.fault_entries[1].keys.at("pattern") == "^update");
+  CHECK(c.fault_entries[2].field == "faults[2]");
+  CHECK(c.fault_entries[2].keys.empty());
+  CHECK(c.seed == 42u);
+  CHECK(c.stats_file == "/etc/fauxgres/stats.json");
+  CHECK(from_yaml("stats_file: /tmp/s.json\n", "x/f.yaml").stats_file == "/tmp/s.json");
+  CHECK(from_yaml("faults: []\n").fault_entries.empty());
 }
 
 TEST_CASE("files are relative to the config file's directory", "[config][yaml]") {
@@ -180,6 +218,18 @@ TEST_CASE("YAML errors name the path and the value", "[config][yaml]") {
       {"authentication_timeout: 0", "authentication_timeout", "0"},
       {"server_version: ''", "server_version", ""},
       {"port: 1\nport: 2", "port", ""},
+      {"faults: idle_drop", "faults", ""},
+      {"faults: [idle_drop]", "faults[0]", ""},
+      {"faults: [{after: 5s}]", "faults[0].type", ""},
+      {"faults: [{type: ''}]", "faults[0].type", ""},
+      {"faults: [{type: [idle_drop]}]", "faults[0].type", ""},
+      {"faults: [{type: idle_drop, after: [5s]}]", "faults[0].after", ""},
+      {"faults: [{type: idle_drop, after: }]", "faults[0].after", ""},
+      {"faults: [{type: refuse}, {type: idle_drop, after: 1s, after: 2s}]", "faults[1].after", ""},
+      {"faults: [{type: refuse, type: accept_hang}]", "faults[0].type", ""},
+      {"seed: -1", "seed", "-1"},
+      {"seed: lucky", "seed", "lucky"},
+      {"stats_file: ''", "stats_file", ""},
       {"- a\n- b", "yaml", ""},
       {"listeners: [", "yaml", ""},
       {"port: 5432\n  bad indentation: x", "yaml", ""},
@@ -276,6 +326,29 @@ server_version: "15.4"
     REQUIRE(c.listeners.size() == 1);
     CHECK(c.listeners[0].address == "::1");
   }
+}
+
+TEST_CASE("flag --config with faults: --fault adds, --seed and --stats-file replace",
+          "[config][yaml][cli][faults]") {
+  temp_dir dir;
+  const auto file = dir.file("f.yaml", R"(
+faults:
+  - {type: refuse, until: 5s}
+seed: 7
+stats_file: from-file.json
+)");
+  const auto alone = parse_config({"--config", file});
+  REQUIRE(alone.fault_entries.size() == 1);
+  CHECK(alone.fault_entries[0].origin == file);
+  CHECK(alone.fault_flags.empty());
+  CHECK(alone.seed == 7u);
+  CHECK(alone.stats_file == dir.path() + "/from-file.json");
+  const auto both = parse_config(
+      {"--config", file, "--fault", "accept_hang", "--seed", "8", "--stats-file", "s.json"});
+  CHECK(both.fault_entries.size() == 1);
+  CHECK(both.fault_flags == std::vector<std::string>{"accept_hang"});
+  CHECK(both.seed == 8u);
+  CHECK(both.stats_file == "s.json");
 }
 
 TEST_CASE("flag --config errors", "[config][yaml][cli]") {
