@@ -15,7 +15,7 @@ namespace fauxgres::net {
 struct tcp_listener {
   const config::listener_config* config;
   boost::asio::ip::tcp::acceptor acceptor;
-  std::uint16_t port;  // the bound port (port 0 resolved)
+  std::uint16_t port;                // the bound port (port 0 resolved)
   boost::asio::ip::address address;  // kept: the acceptor may be closed by a fault rule
 };
 
