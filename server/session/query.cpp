@@ -196,18 +196,7 @@ void session::wait_finished() {
     return process();
   }
   transition(state::ready);
-  if (wait_timed_out_) {
-    wait_timed_out_ = false;
-    auto e = protocol::errors::cancel_statement_timeout();
-    if (pending_simple_) {
-      statement_error(e);
-      finish_simple_query();
-    } else {
-      extended_error(e);
-      waiting_portal_.clear();
-    }
-    return process();
-  }
+  if (wait_timed_out_) return abort_wait(protocol::errors::cancel_statement_timeout());
   auto w = writer();
   if (pending_simple_) {
     auto& p = *pending_simple_;
@@ -231,13 +220,17 @@ void session::cancel() {
   if (state_ != state::waiting || resume_ != resume::statement) return;
   transition(state::ready);
   next_ = {};
+  abort_wait(protocol::errors::cancel_user_request());
+}
+
+// A waiting statement ends with `error` (57014) instead of its rows.
+void session::abort_wait(const protocol::error_fields& error) {
   wait_timed_out_ = false;
-  auto e = protocol::errors::cancel_user_request();
   if (pending_simple_) {
-    statement_error(e);
+    statement_error(error);
     finish_simple_query();
   } else {
-    extended_error(e);
+    extended_error(error);
     waiting_portal_.clear();
   }
   process();

@@ -170,6 +170,7 @@ class session {
   void send_portal_rows(portal& p, std::int32_t max_rows);
   void extended_error(const protocol::error_fields& error);
   void statement_error(const protocol::error_fields& error);
+  void abort_wait(const protocol::error_fields& error);
   bool refuses_in_failed_transaction(const responder::statement_plan& plan) const;
   void apply_execution(const responder::statement_plan& plan, responder::execution& result);
   void report_parameter_changes();

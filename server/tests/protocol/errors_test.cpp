@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "protocol/backend.hpp"
-#include "tests/protocol/hex.hpp"
+#include "tests/hex.hpp"
 
 using namespace fauxgres::protocol;
 using fauxgres::test::hex;

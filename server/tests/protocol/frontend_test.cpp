@@ -5,7 +5,7 @@
 
 #include "protocol/backend.hpp"
 #include "protocol/frontend.hpp"
-#include "tests/protocol/hex.hpp"
+#include "tests/hex.hpp"
 
 using namespace fauxgres::protocol;
 using fauxgres::test::hex;

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <string_view>
 
-#include "tests/types/hex.hpp"
+#include "tests/hex.hpp"
 #include "types/values.hpp"
 
 namespace fauxgres::test {
