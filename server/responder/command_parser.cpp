@@ -139,23 +139,29 @@ command_parse_result begin_statement(token_cursor& cur, bool start) {
   return parsed(std::move(plan));
 }
 
+// COMMIT PREPARED 'gid' / ROLLBACK PREPARED 'gid', after the word PREPARED.
+command_parse_result prepared_transaction(token_cursor& cur, transaction_verb verb,
+                                          const char* tag) {
+  const token& t = cur.peek();
+  if (t.kind != token_kind::string) {
+    cur.fail_here();
+    return failed();
+  }
+  cur.next();
+  transaction_plan plan;
+  plan.verb = verb;
+  plan.tag = tag;
+  plan.name = string_value(t);
+  if (!cur.expect_end()) return failed();
+  return parsed(std::move(plan));
+}
+
 command_parse_result commit_statement(token_cursor& cur, bool is_end) {
   transaction_plan plan;
   plan.verb = transaction_verb::commit;
   plan.tag = "COMMIT";
-  if (!is_end && cur.accept("prepared")) {
-    const token& t = cur.peek();
-    if (t.kind != token_kind::string) {
-      cur.fail_here();
-      return failed();
-    }
-    cur.next();
-    plan.verb = transaction_verb::commit_prepared;
-    plan.tag = "COMMIT PREPARED";
-    plan.name = string_value(t);
-    if (!cur.expect_end()) return failed();
-    return parsed(std::move(plan));
-  }
+  if (!is_end && cur.accept("prepared"))
+    return prepared_transaction(cur, transaction_verb::commit_prepared, "COMMIT PREPARED");
   optional_transaction_word(cur);
   if (!optional_chain(cur, plan.chain) || !cur.expect_end()) return failed();
   return parsed(std::move(plan));
@@ -165,19 +171,8 @@ command_parse_result rollback_statement(token_cursor& cur, bool is_abort) {
   transaction_plan plan;
   plan.verb = transaction_verb::rollback;
   plan.tag = "ROLLBACK";
-  if (!is_abort && cur.accept("prepared")) {
-    const token& t = cur.peek();
-    if (t.kind != token_kind::string) {
-      cur.fail_here();
-      return failed();
-    }
-    cur.next();
-    plan.verb = transaction_verb::rollback_prepared;
-    plan.tag = "ROLLBACK PREPARED";
-    plan.name = string_value(t);
-    if (!cur.expect_end()) return failed();
-    return parsed(std::move(plan));
-  }
+  if (!is_abort && cur.accept("prepared"))
+    return prepared_transaction(cur, transaction_verb::rollback_prepared, "ROLLBACK PREPARED");
   optional_transaction_word(cur);
   if (!is_abort && cur.accept("to")) {
     cur.accept("savepoint");
