@@ -68,9 +68,7 @@ bool session::process_message() {
     return true;
   }
   if (frame.state == status::bad_length) {
-    // PG stops after the type and length: unread bytes behind them make the close an RST.
-    close_with(nullptr, "invalid message length",
-               input().size() > 5 ? action::kind::reset : action::kind::close);
+    close_with(nullptr, "invalid message length", close_like_pg());
     return true;
   }
   char type = frame.type;

@@ -101,6 +101,12 @@ void session::close_with(const protocol::error_fields* error, std::string_view r
   events_.push_back({event::kind::closing, std::string(reason)});
 }
 
+// PG reads its socket 8 KB at a time and exits on a bad length: bytes beyond what it read
+// are still unread in the kernel, so its close becomes an RST.
+action::kind session::close_like_pg() const {
+  return input().size() > 8192 ? action::kind::reset : action::kind::close;
+}
+
 void session::authentication_timeout() {
   if (state_ == state::startup || state_ == state::authenticating || state_ == state::tls_handshake)
     close_with(nullptr, "authentication timeout");

@@ -128,6 +128,7 @@ class session {
   void close_with(const protocol::error_fields* error, std::string_view reason,
                   action::kind how = action::kind::close);
   void make_sendable() { sendable_ = out_.size(); }
+  action::kind close_like_pg() const;
   std::chrono::milliseconds idle_limit() const;
   void idle_timeout();
 

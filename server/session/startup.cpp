@@ -27,9 +27,7 @@ bool session::process_startup_packet() {
   auto frame = protocol::frame_startup_packet(input());
   if (frame.state == protocol::startup_frame::status::need_more) return false;
   if (frame.state == protocol::startup_frame::status::bad_length) {
-    // PG reads only the length word and exits: bytes it never read turn the close into RST.
-    close_with(nullptr, "invalid length of startup packet",
-               input().size() > 4 ? action::kind::reset : action::kind::close);
+    close_with(nullptr, "invalid length of startup packet", close_like_pg());
     return true;
   }
   auto packet = protocol::decode_startup_packet(input().substr(0, frame.length));
