@@ -66,9 +66,10 @@ class server {
   observe::logger& log_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::size_t logged_fault_events_ = 0;
-  std::vector<std::unique_ptr<boost::asio::steady_timer>> schedule_;
   boost::asio::io_context io_{1};
   boost::asio::signal_set signals_{io_};
+  // Declared after io_: timers must be destroyed before their io_context.
+  std::vector<std::unique_ptr<boost::asio::steady_timer>> schedule_;
   session::server_context context_;
   std::optional<tls_setup> tls_;
   std::optional<test_certificates> test_certificates_;  // for `ssl` fault rules

@@ -246,10 +246,23 @@ void session::handle_parse(protocol::parse& message) {
   if (tx_status_ == 'E' && refuses_in_failed_transaction(plan))
     return extended_error(
         protocol::errors::transaction_aborted(protocol::errors::aborted_in::parse));
-  if (plan.error) return extended_error(*plan.error);
+  if (plan.error) {
+    if (!query_fault_instead_of_error(message.sql)) extended_error(*plan.error);
+    return;
+  }
   statements_[message.statement] =
       std::make_shared<const responder::statement_plan>(std::move(plan));
   writer().parse_complete();
+}
+
+// A statement that fails at Parse or Bind never reaches Execute, where query rules are
+// asked: let them act here instead, as they would in the simple protocol. True if one did.
+bool session::query_fault_instead_of_error(std::string_view sql) {
+  auto verdict = ask_faults(faults::hook::query, sql);
+  if (act_on(verdict)) return true;
+  if (verdict.what != faults::verdict::kind::error) return false;
+  extended_error(verdict.error);
+  return true;
 }
 
 void session::handle_bind(protocol::bind& message) {
@@ -324,7 +337,10 @@ void session::handle_bind(protocol::bind& message) {
   if (!plan->empty) {
     auto ctx = make_context();
     p.result = responder::execute(*plan, p.parameters, ctx);
-    if (p.result.error) return extended_error(*p.result.error);
+    if (p.result.error) {
+      if (!query_fault_instead_of_error(plan->text)) extended_error(*p.result.error);
+      return;
+    }
     p.evaluated = true;
   }
   portals_.insert_or_assign(message.portal, std::move(p));

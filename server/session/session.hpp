@@ -172,6 +172,7 @@ class session {
   void extended_error(const protocol::error_fields& error);
   void statement_error(const protocol::error_fields& error);
   void abort_wait(const protocol::error_fields& error);
+  bool query_fault_instead_of_error(std::string_view sql);
   bool refuses_in_failed_transaction(const responder::statement_plan& plan) const;
   void apply_execution(const responder::statement_plan& plan, responder::execution& result);
   void report_parameter_changes();
