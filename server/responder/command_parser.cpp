@@ -139,6 +139,14 @@ command_parse_result begin_statement(token_cursor& cur, bool start) {
   return parsed(std::move(plan));
 }
 
+// A value written as a string literal or a (possibly quoted) name: SET ROLE 'x' / SET ROLE x.
+std::optional<std::string> string_or_name(token_cursor& cur) {
+  const token& t = cur.peek();
+  if (t.kind != token_kind::string) return cur.name();
+  cur.next();
+  return string_value(t);
+}
+
 // COMMIT PREPARED 'gid' / ROLLBACK PREPARED 'gid', after the word PREPARED.
 command_parse_result prepared_transaction(token_cursor& cur, transaction_verb verb,
                                           const char* tag) {
@@ -355,15 +363,9 @@ command_parse_result set_statement(token_cursor& cur) {
     if (cur.accept("default")) {
       plan.is_default = true;
     } else {
-      const token& t = cur.peek();
-      if (t.kind == token_kind::string) {
-        cur.next();
-        plan.value = string_value(t);
-      } else {
-        auto name = cur.name();
-        if (!name) return failed();
-        plan.value = *name;
-      }
+      auto value = string_or_name(cur);
+      if (!value) return failed();
+      plan.value = std::move(*value);
     }
     if (!cur.expect_end()) return failed();
     return parsed(std::move(plan));
@@ -413,15 +415,9 @@ command_parse_result set_statement(token_cursor& cur) {
   if (cur.is("role")) {
     cur.next();
     plan.name = "role";
-    const token& t = cur.peek();
-    if (t.kind == token_kind::string) {
-      cur.next();
-      plan.value = string_value(t);
-    } else {
-      auto name = cur.name();
-      if (!name) return failed();
-      plan.value = *name;
-    }
+    auto value = string_or_name(cur);
+    if (!value) return failed();
+    plan.value = std::move(*value);
     if (!cur.expect_end()) return failed();
     return parsed(std::move(plan));
   }
