@@ -13,7 +13,7 @@ namespace {
 
 using factory = std::unique_ptr<fault> (*)(attributes&);
 
-constexpr std::array<std::pair<std::string_view, factory>, 18> table{{
+constexpr std::pair<std::string_view, factory> table[] = {
     {"refuse", catalogue::make_refuse},
     {"accept_hang", catalogue::make_accept_hang},
     {"max_connections", catalogue::make_max_connections},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<std::string_view, factory>, 18> table{{
     {"ssl", catalogue::make_ssl},
     {"auth_fail", catalogue::make_auth_fail},
     {"auth_delay", catalogue::make_auth_delay},
+    {"credential_expiry", catalogue::make_credential_expiry},
     {"idle_drop", catalogue::make_idle_drop},
     {"idle_in_transaction_drop", catalogue::make_idle_in_transaction_drop},
     {"max_lifetime", catalogue::make_max_lifetime},
@@ -32,11 +33,23 @@ constexpr std::array<std::pair<std::string_view, factory>, 18> table{{
     {"statement_timeout", catalogue::make_statement_timeout},
     {"query_reset", catalogue::make_query_reset},
     {"query_hang", catalogue::make_query_hang},
-}};
+    {"kill_all", catalogue::make_kill_all},
+    {"restart", catalogue::make_restart},
+    {"shutdown", catalogue::make_shutdown},
+    {"failover", catalogue::make_failover},
+    {"latency", catalogue::make_latency},
+    {"bandwidth", catalogue::make_bandwidth},
+    {"slicer", catalogue::make_slicer},
+    {"limit_data", catalogue::make_limit_data},
+    {"timeout", catalogue::make_timeout},
+    {"reset_peer", catalogue::make_reset_peer},
+    {"slow_close", catalogue::make_slow_close},
+    {"noop", catalogue::make_noop},
+};
 
-constexpr std::array<std::string_view, 12> planned{
-    "credential_expiry", "latency",    "bandwidth", "slicer",  "limit_data", "timeout",
-    "reset_peer",        "slow_close", "kill_all",  "restart", "shutdown",   "failover"};
+// Not built yet: a rule naming one gets its own message. Remove a name when it lands (none
+// is left; add one here with the array's size when a fault is planned again).
+constexpr std::array<std::string_view, 0> planned{};
 
 std::string known_types() {
   std::string out;

@@ -12,8 +12,17 @@ constexpr unsigned bit(hook h) {
   return 1u << static_cast<unsigned>(h);
 }
 
-constexpr hook all_hooks[] = {hook::accept, hook::ssl_request, hook::startup,
-                              hook::auth,   hook::ready,       hook::query};
+constexpr hook all_hooks[] = {hook::accept, hook::ssl_request, hook::startup, hook::auth,
+                              hook::ready,  hook::query,       hook::message};
+
+// "<type>#<n>" with the smallest n no rule uses yet.
+std::string free_name(const std::vector<rule>& rules, const std::string& type) {
+  for (std::size_t n = 1;; ++n) {
+    auto name = type + "#" + std::to_string(n);
+    if (std::none_of(rules.begin(), rules.end(), [&](const rule& r) { return r.name == name; }))
+      return name;
+  }
+}
 
 // Unnamed rules become "<type>#<n>", n counting the rules of that type from 1.
 void name_rules(std::vector<rule>& rules) {
@@ -37,11 +46,65 @@ void name_rules(std::vector<rule>& rules) {
 engine::engine(std::vector<rule> rules, std::uint64_t seed)
     : rules_(std::move(rules)), fired_(rules_.size(), 0), seed_(seed), state_(seed) {
   name_rules(rules_);
+  rules_changed();
+}
+
+void engine::rules_changed() {
+  hooks_ = 0;
   for (const auto& r : rules_) {
     for (hook h : all_hooks) {
       if (r.impl && r.impl->listens_to(h)) hooks_ |= bit(h);
     }
   }
+  ++generation_;
+}
+
+const rule& engine::add_rule(rule r) {
+  if (r.name.empty()) r.name = free_name(rules_, r.type);
+  if (find(r.name)) throw config::error(r.field + ".name", r.name, "another rule has this name");
+  rules_.push_back(std::move(r));
+  fired_.push_back(0);
+  rules_changed();
+  return rules_.back();
+}
+
+bool engine::remove_rule(std::string_view name) {
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    if (rules_[i].name != name) continue;
+    rules_.erase(rules_.begin() + static_cast<std::ptrdiff_t>(i));
+    fired_.erase(fired_.begin() + static_cast<std::ptrdiff_t>(i));
+    rules_changed();
+    return true;
+  }
+  return false;
+}
+
+const rule* engine::replace_rule(std::string_view name, rule r) {
+  for (auto& existing : rules_) {
+    if (existing.name != name) continue;
+    r.name = existing.name;
+    existing = std::move(r);
+    rules_changed();
+    return &existing;
+  }
+  return nullptr;
+}
+
+void engine::clear_rules() {
+  rules_.clear();
+  fired_.clear();
+  rules_changed();
+}
+
+const rule* engine::find(std::string_view name) const {
+  for (const auto& r : rules_) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+void engine::reset_counts() {
+  std::fill(fired_.begin(), fired_.end(), 0);
 }
 
 // splitmix64 (Steele, Lea, Flood 2014): tiny, and the same numbers on every platform.
@@ -69,6 +132,11 @@ bool engine::wins_draw(const rule& r) {
   return draw() < r.probability;
 }
 
+void engine::push_event(fired_event e) {
+  events_.push_back(std::move(e));
+  if (events_.size() > max_events) events_.pop_front();
+}
+
 void engine::record(std::size_t index, hook h, std::uint64_t connection, milliseconds now,
                     std::string action) {
   ++fired_[index];
@@ -80,8 +148,7 @@ void engine::record(std::size_t index, hook h, std::uint64_t connection, millise
   e.type = rules_[index].type;
   e.where = h;
   e.action = std::move(action);
-  events_.push_back(std::move(e));
-  if (events_.size() > max_events) events_.pop_front();
+  push_event(std::move(e));
 }
 
 verdict engine::decide(hook h, const connection_facts& facts, std::uint64_t connection,
@@ -112,6 +179,31 @@ bool engine::fire_deadline(const verdict& armed, std::uint64_t connection, milli
     return true;
   }
   return false;
+}
+
+bool engine::fire_action(std::string_view rule_name, milliseconds now) {
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    const rule& r = rules_[i];
+    if (r.name != rule_name || !r.impl || !r.impl->scheduled()) continue;
+    if (now < r.from || (r.until && now >= *r.until)) return false;
+    if (r.times && fired_[i] >= *r.times) return false;
+    if (!wins_draw(r)) return false;
+    record(i, hook::server, 0, now, std::string(to_string(r.impl->scheduled()->what)));
+    return true;
+  }
+  return false;
+}
+
+void engine::record_action(std::string_view source, server_action::kind what, milliseconds now,
+                           std::string description) {
+  fired_event e;
+  e.sequence = ++sequence_;
+  e.at = now;
+  e.rule = std::string(source);
+  e.type = std::string(to_string(what));
+  e.where = hook::server;
+  e.action = std::move(description);
+  push_event(std::move(e));
 }
 
 bool engine::listener_closed(std::string_view listener, bool unix_socket, milliseconds now) const {

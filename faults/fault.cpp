@@ -45,8 +45,36 @@ std::string_view to_string(hook h) {
       return "ready";
     case hook::query:
       return "query";
+    case hook::message:
+      return "message";
+    case hook::server:
+      return "server";
+    case hook::data:
+      return "data";
   }
   return "unknown";
+}
+
+std::string_view to_string(server_action::kind k) {
+  switch (k) {
+    case server_action::kind::kill_all:
+      return "kill_all";
+    case server_action::kind::restart:
+      return "restart";
+    case server_action::kind::shutdown:
+      return "shutdown";
+    case server_action::kind::failover:
+      return "failover";
+  }
+  return "unknown";
+}
+
+std::optional<server_action::kind> server_action_kind(std::string_view name) {
+  using k = server_action::kind;
+  for (k kind : {k::kill_all, k::restart, k::shutdown, k::failover}) {
+    if (to_string(kind) == name) return kind;
+  }
+  return std::nullopt;
 }
 
 std::string verdict::describe() const {

@@ -26,8 +26,13 @@ enum class hook {
   auth,         // the password checked out (or trust), before AuthenticationOk
   ready,        // ReadyForQuery about to be sent: faults may arm a deadline
   query,        // a statement is about to run (simple Query, or Execute)
+  message,      // a frontend message arrived (from the StartupMessage on), or bytes did
+  server,       // a server-wide action (kill_all, restart, ...): events only, never asked
+  data,         // bytes moving (the network faults, faults/toxic.hpp): events only, never asked
 };
 std::string_view to_string(hook h);
+
+class toxic;  // a network fault's behaviour on a connection's bytes (faults/toxic.hpp)
 
 // What rules can match on and faults can read; filled in as the connection progresses.
 struct connection_facts {
@@ -45,6 +50,15 @@ struct connection_facts {
   milliseconds connected_for{0};  // since accept
   std::uint64_t statements = 0;   // statements run on this connection before this one
   std::string_view statement;     // at query
+  // At auth: the role is a superuser (a config user with superuser: true; without users,
+  // the role postgres, as initdb makes it).
+  bool superuser = false;
+  // At auth: the password the client logged in with, when there was one. The cleartext
+  // method shows it; md5 and SCRAM prove it is the role's configured one, which is given.
+  std::string_view password;
+  std::uint64_t messages = 0;        // frontend messages so far, from the StartupMessage on
+  std::uint64_t bytes_received = 0;  // bytes received from the client so far (after TLS)
+  bool message_arrived = false;      // at message: a frontend message (else: bytes arrived)
 };
 
 // A verdict: the one thing the fault wants done. `none` lets the connection go on.
@@ -92,6 +106,19 @@ verdict deadline(milliseconds after, verdict then);
 verdict reset_after_rows(std::uint64_t rows);
 }  // namespace verdicts
 
+// A server-wide action a rule schedules (kill_all, restart, shutdown, failover), carried
+// out by the network layer at `at` after server start. The control API runs the same
+// actions on demand.
+struct server_action {
+  enum class kind { kill_all, restart, shutdown, failover };
+  kind what = kind::kill_all;
+  milliseconds at{0};
+  milliseconds down_for{0};  // restart, failover: how long connects are refused
+};
+std::string_view to_string(server_action::kind k);
+// "kill_all", "restart", ... → the kind; nullopt for anything else.
+std::optional<server_action::kind> server_action_kind(std::string_view name);
+
 // Parameters of a rule, as given (`after=5s`): names and raw text values.
 using attribute_map = std::map<std::string, std::string, std::less<>>;
 
@@ -109,6 +136,10 @@ class fault {
   // Whether the fault closes the listener itself (`refuse mode=closed`), answered by
   // engine::listener_closed instead of per connection.
   virtual bool closes_listener() const { return false; }
+  // A server action to schedule, for the action types; they are never asked at a hook.
+  virtual std::optional<server_action> scheduled() const { return std::nullopt; }
+  // For the network faults (Toxiproxy's toxics): how they shape bytes; asked at no hook.
+  virtual const toxic* network() const { return nullptr; }
 };
 
 }  // namespace fauxgres::faults

@@ -1,8 +1,10 @@
 // max_connections: a connection cap. Over `limit` open connections (this one included):
 // `variant=error` → PG15's 53300 "sorry, too many clients already" right after the
 // StartupMessage; `reserved` → the "remaining connection slots are reserved…" 53300 after
-// authentication; `silent` → closed with no bytes at accept, as the Cloud SQL Auth Proxy
-// does. `scope=server` (default) counts every connection, `listener` only this listener's.
+// authentication, for ordinary roles only: superusers use the reserved slots, as with PG's
+// superuser_reserved_connections (a hard cap for them is a second rule, variant=error);
+// `silent` → closed with no bytes at accept, as the Cloud SQL Auth Proxy does.
+// `scope=server` (default) counts every connection, `listener` only this listener's.
 #include "faults/catalogue.hpp"
 
 namespace fauxgres::faults::catalogue {
@@ -18,7 +20,10 @@ class max_connections final : public fault {
     const std::uint64_t open = per_listener_ ? facts.open_on_listener : facts.open_connections;
     if (h != where() || open <= limit_) return {};
     if (variant_ == "silent") return verdicts::close();
-    if (variant_ == "reserved") return verdicts::fatal(protocol::errors::reserved_slots());
+    if (variant_ == "reserved") {
+      if (facts.superuser) return {};
+      return verdicts::fatal(protocol::errors::reserved_slots());
+    }
     return verdicts::fatal(protocol::errors::too_many_clients());
   }
 

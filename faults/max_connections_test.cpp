@@ -39,6 +39,18 @@ TEST_CASE("max_connections variant=reserved: after auth", "[faults][max_connecti
         "remaining connection slots are reserved for non-replication superuser connections");
 }
 
+TEST_CASE("max_connections variant=reserved: superusers use the reserved slots",
+          "[faults][max_connections]") {
+  const auto f = make("max_connections", {{"limit", "1"}, {"variant", "reserved"}});
+  auto superuser = with_open(started(), 5, 5);
+  superuser.superuser = true;
+  CHECK(f->decide(hook::auth, superuser, 0ms).what == kind::none);
+  CHECK(f->decide(hook::auth, with_open(started(), 5, 5), 0ms).what == kind::fatal);
+  // variant=error is the hard cap: it refuses superusers too, as PG's last slots do.
+  const auto cap = make("max_connections", {{"limit", "1"}});
+  CHECK(cap->decide(hook::startup, superuser, 0ms).what == kind::fatal);
+}
+
 TEST_CASE("max_connections variant=silent: close at accept", "[faults][max_connections]") {
   const auto f = make("max_connections", {{"limit", "0"}, {"variant", "silent"}});
   CHECK(f->listens_to(hook::accept));

@@ -95,6 +95,14 @@ void check_rule(const rule& r, const std::string& field) {
     throw config::error(field + ".until", "", "must be later than from");
   }
   const fault& f = *r.impl;
+  if (f.scheduled()) {
+    const rule_match& m = r.match;
+    if (m.listener || m.user || m.database || m.application_name || m.client_address || m.nth ||
+        m.every) {
+      throw config::error(field, r.type,
+                          "a server action applies to the whole server: match keys do not apply");
+    }
+  }
   if (f.closes_listener()) {
     const rule_match& m = r.match;
     for (const auto& [key, set] :
@@ -114,7 +122,9 @@ void check_rule(const rule& r, const std::string& field) {
     }
   }
   const bool after_startup = f.listens_to(hook::startup) || f.listens_to(hook::auth) ||
-                             f.listens_to(hook::ready) || f.listens_to(hook::query);
+                             f.listens_to(hook::ready) || f.listens_to(hook::query) ||
+                             f.listens_to(hook::message) ||
+                             f.listens_to(hook::data);  // network rules: from the StartupMessage on
   if (!after_startup && !f.closes_listener()) {
     for (const auto& [key, set] :
          {std::pair{"user", r.match.user.has_value()},
@@ -216,6 +226,7 @@ rule make_rule(std::string_view type, const attribute_map& keys, std::string_vie
     }
   }
   r.attributes = attributes;
+  r.given = keys;
   r.impl = make_fault(type, attributes, field);
   check_rule(r, base);
   return r;

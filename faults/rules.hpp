@@ -41,6 +41,7 @@ struct rule {
   milliseconds from{0};                // window measured from server start
   std::optional<milliseconds> until;
   std::shared_ptr<const fault> impl;
+  attribute_map given;  // every key as given (attributes, match and rule keys), for listing
 };
 
 // Keys every rule understands, besides the fault's own attributes.
@@ -65,7 +66,7 @@ std::vector<rule> rules_from_config(const config::server_config& config);
 
 // The catalogue: builds a fault of `type` from its attributes; throws config::error naming
 // `field.attribute` for unknown attributes or bad values, and `field.type` for an
-// unknown type (or a planned one: credential_expiry, the network faults, the actions).
+// unknown type (or a planned one: the network faults, the actions).
 std::unique_ptr<fault> make_fault(std::string_view type, const attribute_map& attributes,
                                   std::string_view field);
 std::vector<std::string_view> fault_types();
@@ -81,6 +82,17 @@ struct fired_event {
   std::string type;
   hook where = hook::accept;
   std::string action;  // verdict::describe()
+};
+
+// A network rule (a Toxiproxy toxic, faults/toxic.hpp) in effect on a connection.
+struct network_toxic {
+  std::uintptr_t id = 0;  // which rule: its fault's address, stable while the connection lives
+  std::shared_ptr<const fault> impl;  // impl->network() is the toxic
+};
+struct network_answer {
+  std::vector<network_toxic> toxics;  // in rule order: Toxiproxy's chain order
+  // The answer may change by itself at this time (a rule's from/until); max: not by itself.
+  milliseconds recheck_at = milliseconds::max();
 };
 
 // Not thread-safe: one engine is used from one strand.
@@ -111,6 +123,37 @@ class engine {
   // Every from/until boundary of every rule, sorted: when listener_closed may change.
   std::vector<milliseconds> boundaries() const;
 
+  // A rule's scheduled server action is due: true if it is to be carried out now (the rule
+  // still exists, `now` is in its window, its budget is not spent and its probability
+  // draw succeeds); then it is counted and recorded.
+  bool fire_action(std::string_view rule_name, milliseconds now);
+  // An action run on demand (control API, scenario timeline): recorded as an event of
+  // `source` (e.g. "api"), counted under no rule.
+  void record_action(std::string_view source, server_action::kind what, milliseconds now,
+                     std::string description);
+
+  // Runtime changes (the control API, scenario timelines). add_rule names an unnamed rule
+  // like the constructor and throws config::error (`field.name`) on a name in use;
+  // replace_rule keeps the rule's place in the order and its name.
+  const rule& add_rule(rule r);
+  bool remove_rule(std::string_view name);
+  const rule* replace_rule(std::string_view name, rule r);
+  void clear_rules();
+  const rule* find(std::string_view name) const;
+  // Zeroes the fired counts; the event log keeps its sequence numbers.
+  void reset_counts();
+  // Changes whenever the rule set does, so callers can cache what they derive from it.
+  std::uint64_t generation() const { return generation_; }
+
+  // Network rules (engine_network.cpp). Those in effect on `connection` now: matching, in
+  // their window and, the first time a rule meets the connection, within budget and winning
+  // one draw of toxicity × probability, remembered while the connection lives. A rule that
+  // starts applying to a connection is counted and recorded (hook `data`) once.
+  network_answer network(const connection_facts& facts, std::uint64_t connection, milliseconds now);
+  // The connection closed: forget its draws.
+  void forget_network(std::uint64_t connection);
+  bool has_network_rules() const;
+
   std::uint64_t seed() const { return seed_; }
   const std::vector<rule>& rules() const { return rules_; }
   // The last max_events fired events, oldest first; `sequence` shows any gap.
@@ -121,6 +164,7 @@ class engine {
   double draw();  // uniform in [0, 1), from the seeded generator only
   bool eligible(std::size_t index, hook h, const connection_facts& facts, milliseconds now) const;
   bool wins_draw(const rule& r);
+  void push_event(fired_event e);
   void record(std::size_t index, hook h, std::uint64_t connection, milliseconds now,
               std::string action);
 
@@ -130,7 +174,15 @@ class engine {
   std::uint64_t sequence_ = 0;
   std::uint64_t seed_ = 0;
   std::uint64_t state_ = 0;
+  std::uint64_t generation_ = 0;
   unsigned hooks_ = 0;
+  struct network_draw {
+    std::shared_ptr<const fault> keep;  // so the id is not reused while remembered
+    bool applies = false;
+  };
+  std::map<std::pair<std::uint64_t, std::uintptr_t>, network_draw> network_draws_;
+
+  void rules_changed();  // recomputes hooks_, bumps generation_
 };
 
 }  // namespace fauxgres::faults

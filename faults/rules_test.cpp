@@ -1,4 +1,5 @@
 // Rules: matching, the --fault syntax, and errors naming the field.
+#include <algorithm>
 #include "faults/testing.hpp"
 
 using namespace fauxgres::faults;
@@ -186,7 +187,9 @@ TEST_CASE("make_rule from a YAML-style map", "[faults][rules][make]") {
 
 TEST_CASE("the catalogue", "[faults][rules][catalogue]") {
   const auto types = fault_types();
-  CHECK(types.size() == 18);
+  for (std::string_view wanted : {"refuse", "max_connections", "idle_drop", "query_error",
+                                  "kill_all", "restart", "shutdown", "failover"})
+    CHECK(std::find(types.begin(), types.end(), wanted) != types.end());
   for (std::string_view type : types) {
     INFO(type);
     CHECK(fauxgres::faults::is_rule_key(type) == false);
@@ -194,10 +197,7 @@ TEST_CASE("the catalogue", "[faults][rules][catalogue]") {
   CHECK(is_rule_key("probability"));
   CHECK(is_match_key("client_address"));
   CHECK_FALSE(is_match_key("after"));
-  auto e = rule_error("latency:latency=100ms");
-  CHECK(e.field() == "--fault latency.type");
-  CHECK(e.why().find("planned") != std::string::npos);
-  e = rule_error("idle");
+  auto e = rule_error("idle");
   CHECK(e.why().find("known: refuse, accept_hang") != std::string::npos);
   CHECK(parse_duration("250ms", "x") == 250ms);
   CHECK(parse_duration("5m", "x") == 5min);

@@ -272,9 +272,9 @@ TEST_CASE("max_connections variant=reserved: authentication first, then 53300",
   }
 }
 
-// Fails: fauxgres refuses superusers too (see report); PG15 lets them use the reserved slots.
+// PG15 lets superusers use the reserved slots.
 TEST_CASE("max_connections variant=reserved lets a superuser in, as PG15 does",
-          "[max_connections][!mayfail]") {
+          "[max_connections]") {
   temp_file config(
       "auth: password\n"
       "users:\n"

@@ -157,4 +157,17 @@ boost::json::value read_json_file(const std::string& path) {
   return v;
 }
 
+void check_terminated(PGconn* c, const std::string& message) {
+  REQUIRE(wait_readable(PQsocket(c), 5s));
+  result_ptr r(PQexec(c, "SELECT 1"));
+  CHECK(PQresultStatus(r.get()) == PGRES_FATAL_ERROR);
+  CHECK(error_text(c) == "FATAL:  " + message + "\n" + server_closed_text);
+  CHECK(PQstatus(c) == CONNECTION_BAD);
+}
+
+bool connects(const server_process& s, transport via) {
+  auto c = connect(connection_params(s, via), 2s);
+  return PQstatus(c.get()) == CONNECTION_OK;
+}
+
 }  // namespace fauxgres_test::faults

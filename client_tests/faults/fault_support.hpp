@@ -51,6 +51,19 @@ inline constexpr const char* server_closed_text =
     "\tThis probably means the server terminated abnormally\n"
     "\tbefore or while processing the request.\n";
 
+// pg_terminate_backend / fast shutdown / kill_all: 57P01, byte for byte (pg15-behaviors.md §8).
+inline constexpr const char* admin_terminate_hex =
+    "450000007453464154414c0056464154414c00433537503031004d7465726d696e6174696e6720636f6e6e65"
+    "6374696f6e2064756520746f2061646d696e6973747261746f7220636f6d6d616e640046706f737467726573"
+    "2e63004c33323131005250726f63657373496e74657272757074730000";
+inline const std::string admin_text = "terminating connection due to administrator command";
+
+// An idle libpq connection the server terminated: libpq reports "FATAL:  <message>" and the
+// closed connection on the next query (the result itself carries no SQLSTATE).
+void check_terminated(PGconn* c, const std::string& message);
+// Whether a libpq connection over `via` logs in (within 2 s).
+bool connects(const server_process& s, transport via = transport::tcp);
+
 // Raw client helpers.
 // StartupMessage for user/database (+ extra parameters); no read.
 void send_startup(raw_client& c, const std::string& user, const std::string& database,

@@ -35,11 +35,6 @@ bool refused_with(const server_process& s, const std::string& text) {
          error_text(conn.get()) == libpq_failure_prefix(s, transport::tcp) + text;
 }
 
-bool connects(const server_process& s) {
-  auto conn = connect(connection_params(s, transport::tcp));
-  return PQstatus(conn.get()) == CONNECTION_OK;
-}
-
 }  // namespace
 
 TEST_CASE("times=1 fires once", "[rules]") {

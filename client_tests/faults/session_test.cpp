@@ -14,15 +14,10 @@ constexpr const char* idle_session_hex =
     "450000007353464154414c0056464154414c00433537503035004d7465726d696e6174696e6720636f6e6e65"
     "6374696f6e2064756520746f2069646c652d73657373696f6e2074696d656f75740046706f7374677265732e"
     "63004c33333734005250726f63657373496e74657272757074730000";
-constexpr const char* admin_terminate_hex =
-    "450000007453464154414c0056464154414c00433537503031004d7465726d696e6174696e6720636f6e6e65"
-    "6374696f6e2064756520746f2061646d696e6973747261746f7220636f6d6d616e640046706f737467726573"
-    "2e63004c33323131005250726f63657373496e74657272757074730000";
 
 const std::string idle_session_text = "terminating connection due to idle-session timeout";
 const std::string idle_in_transaction_text =
     "terminating connection due to idle-in-transaction timeout";
-const std::string admin_text = "terminating connection due to administrator command";
 
 // Deadlines counted from connect or from server start (max_lifetime, reset_after after=,
 // terminate at=) are computed by fauxgres in whole milliseconds, so they may land up to a

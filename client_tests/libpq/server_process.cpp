@@ -118,6 +118,20 @@ std::optional<ready_info> parse_ready_line(std::string_view line) {
     auto item = line.substr(0, comma);
     line = comma == std::string_view::npos ? std::string_view{} : line.substr(comma + 2);
     listener_info l;
+    if (item.starts_with("api http://")) {
+      info.api_url = std::string(item.substr(4));
+      const auto address = item.substr(11);
+      const auto colon = address.rfind(':');
+      if (colon == std::string_view::npos) return std::nullopt;
+      auto host = address.substr(0, colon);
+      if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+      info.api_host = std::string(host);
+      const int port = std::atoi(std::string(address.substr(colon + 1)).c_str());
+      if (port <= 0 || port > 65535) return std::nullopt;
+      info.api_port = static_cast<std::uint16_t>(port);
+      continue;
+    }
     if (item.starts_with("tcp ")) {
       item.remove_prefix(4);
       const auto colon = item.rfind(':');

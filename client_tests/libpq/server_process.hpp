@@ -35,9 +35,14 @@ struct listener_info {
 struct ready_info {
   std::vector<listener_info> listeners;
   std::string url;
+  // With --api: ", api http://HOST:PORT" after the listeners.
+  std::string api_url;  // "http://127.0.0.1:PORT", empty without --api
+  std::string api_host;
+  std::uint16_t api_port = 0;
 };
 
-// Parses "fauxgres ready on tcp 127.0.0.1:PORT, unix DIR/.s.PGSQL.5432 (url: ...)".
+// Parses "fauxgres ready on tcp 127.0.0.1:PORT, unix DIR/.s.PGSQL.5432[, api http://H:P]
+// (url: ...)".
 std::optional<ready_info> parse_ready_line(std::string_view line);
 
 // "exited with 0", "killed by signal 9", ...

@@ -1,68 +1,45 @@
-// fauxgres entry point: parse the configuration and fault rules, start the server, print
-// the ready line, and write the stats file at exit.
+// fauxgres entry point: `fauxgres [options]` serves until SIGINT/SIGTERM; `fauxgres run
+// [options] -- COMMAND` is the harness (see docs/scenarios.md).
 #include <cstdio>
 #include <exception>
-#include <fstream>
-#include <random>
+#include <string>
+#include <vector>
 
+#include "app/instance.hpp"
 #include "config/server_config.hpp"
-#include "faults/rules.hpp"
-#include "net/server.hpp"
-#include "observe/logger.hpp"
-#include "responder/fixtures.hpp"
+#include "harness/run.hpp"
 
 namespace {
 
 using namespace fauxgres;
 
-// Rules from the config file first, then from --fault flags; a random seed unless given.
-faults::engine build_fault_engine(const config::server_config& config) {
-  std::uint64_t seed = config.seed ? *config.seed : std::random_device{}();
-  return faults::engine(faults::rules_from_config(config), seed);
+int serve(int argc, char** argv) {
+  std::unique_ptr<app::instance> fauxgres;
+  try {
+    auto command = config::parse_command_line(argc, argv);
+    if (command.what != config::command_line::action::run) {
+      std::fputs(command.text.c_str(), stdout);
+      return 0;
+    }
+    fauxgres = std::make_unique<app::instance>(std::move(command.config));
+  } catch (const config::error& e) {
+    std::fprintf(stderr, "fauxgres: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fauxgres: %s\n", e.what());
+    return 1;
+  }
+  std::printf("%s\n", fauxgres->ready_line().c_str());
+  std::fflush(stdout);
+  int status = fauxgres->run();
+  if (!fauxgres->write_stats_file()) return 1;
+  return status;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  config::command_line command;
-  responder::fixtures fixtures;
-  faults::engine rules;
-  try {
-    command = config::parse_command_line(argc, argv);
-    if (command.what != config::command_line::action::run) {
-      std::fputs(command.text.c_str(), stdout);
-      return 0;
-    }
-    if (!command.config.fixtures_file.empty())
-      fixtures = responder::fixtures::load_file(command.config.fixtures_file);
-    rules = build_fault_engine(command.config);
-  } catch (const config::error& e) {
-    std::fprintf(stderr, "fauxgres: %s\n", e.what());
-    return 2;
-  }
-
-  observe::logger log(command.config.log_format, command.config.log_level);
-  net::server server(command.config, fixtures, rules, log);
-  try {
-    server.start();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "fauxgres: %s\n", e.what());
-    return 1;
-  }
-  log.log(observe::level::info, "fault rules",
-          {{"rules", static_cast<std::int64_t>(rules.rules().size())},
-           {"seed", static_cast<std::int64_t>(rules.seed())}});
-  std::printf("%s\n", server.ready_line().c_str());
-  std::fflush(stdout);
-  int status = server.run();
-  if (!command.config.stats_file.empty()) {
-    std::ofstream out(command.config.stats_file);
-    out << server.stats_json() << '\n';
-    if (!out) {
-      std::fprintf(stderr, "fauxgres: cannot write --stats-file %s\n",
-                   command.config.stats_file.c_str());
-      return 1;
-    }
-  }
-  return status;
+  if (argc > 1 && std::string(argv[1]) == "run")
+    return harness::run_main(std::vector<std::string>(argv + 2, argv + argc));
+  return serve(argc, argv);
 }

@@ -2,7 +2,10 @@
 // A flag that is given replaces the file's value; a repeatable flag replaces the file's list.
 #include <CLI/CLI.hpp>
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <fstream>
 #include <map>
@@ -17,7 +20,7 @@ namespace {
 struct flag_values {
   std::vector<std::string> listen, unix_dirs, users, databases, faults;
   std::string port, auth, ssl, ssl_cert, ssl_key, fixtures, config_file, log_format, log_level,
-      authentication_timeout, server_version, seed, stats_file, test_ca_file;
+      authentication_timeout, server_version, seed, stats_file, test_ca_file, api, api_token;
   bool help = false;
   bool version = false;
 };
@@ -70,6 +73,10 @@ option_map declare_flags(CLI::App& app, flag_values& f) {
   single("--stats-file", f.stats_file, "FILE", "write counters as JSON to FILE at exit");
   single("--test-ca-file", f.test_ca_file, "FILE",
          "write the test CA that signs the ssl fault's certificates to FILE (PEM)");
+  single("--api", f.api, "HOST:PORT",
+         "serve the HTTP control API (and Toxiproxy's) there; port 0 picks one (docs/api.md)");
+  single("--api-token", f.api_token, "TOKEN",
+         "bearer token the API requires; needed when --api is not a loopback address");
   o["--help"] = app.add_flag("-h,--help", f.help, "print this help and exit");
   o["--version"] = app.add_flag("--version", f.version, "print the version and exit");
   return o;
@@ -214,6 +221,18 @@ void apply_flags(const flag_values& f, const option_map& o, server_config& c) {
   if (given(o, "--seed")) c.seed = parse_seed(f.seed, "--seed");
   if (given(o, "--stats-file")) c.stats_file = parse_name(f.stats_file, "--stats-file");
   if (given(o, "--test-ca-file")) c.test_ca_file = parse_name(f.test_ca_file, "--test-ca-file");
+  if (given(o, "--api")) {
+    const host_port hp = parse_host_port(f.api, "--api");
+    c.api.enabled = true;
+    c.api.host = hp.host;
+    c.api.port = hp.port.value_or(8474);
+  }
+  if (given(o, "--api-token")) {
+    if (!c.api.enabled) throw error("--api-token", "", "needs --api (or api: in the config file)");
+    c.api.token = parse_name(f.api_token, "--api-token");
+  }
+  if (c.api.enabled)
+    check_api(c.api, given(o, "--api") || given(o, "--api-token") ? "--api-token" : "api.token");
   const std::string port_field = given(o, "--port") ? "--port" : "port";
   if (given(o, "--listen") || given(o, "--unix-socket-dir")) {
     c.listeners = flag_listeners(f, c, port_field);
@@ -226,7 +245,11 @@ void apply_flags(const flag_values& f, const option_map& o, server_config& c) {
 command_line parse_command_line(int argc, const char* const* argv) {
   CLI::App app("fauxgres: a PostgreSQL 15 compatible fake server for fault-injection tests.",
                "fauxgres");
-  app.footer("A --config YAML file can set everything; flags override it. See docs/config.md.");
+  app.footer(
+      "A --config YAML file can set everything; flags override it. See docs/config.md.\n"
+      "fauxgres run [OPTIONS] [--scenario FILE] [--report FILE] [--timeout DURATION] -- COMMAND\n"
+      "  runs COMMAND against fauxgres with PG* and DATABASE_URL set, plays the scenario and\n"
+      "  checks its expectations (docs/scenarios.md).");
   app.set_help_flag();  // ours is a plain flag, so help is returned, not thrown
   app.allow_extras();   // unknown arguments are reported below, by name
   flag_values flags;
@@ -259,6 +282,22 @@ command_line parse_command_line(int argc, const char* const* argv) {
   }
   apply_flags(flags, options, result.config);
   return result;
+}
+
+bool api_config::loopback() const {
+  if (host == "localhost") return true;
+  std::array<unsigned char, 16> raw{};
+  if (inet_pton(AF_INET, host.c_str(), raw.data()) == 1) return raw[0] == 127;
+  if (inet_pton(AF_INET6, host.c_str(), raw.data()) != 1) return false;
+  const std::array<unsigned char, 16> v6_loopback{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  return raw == v6_loopback;
+}
+
+void check_api(const api_config& api, const std::string& token_field) {
+  if (api.enabled && api.token.empty() && !api.loopback()) {
+    throw error(token_field, "",
+                "required when the API listens on a non-loopback address (" + api.host + ")");
+  }
 }
 
 auth::method server_config::effective_auth(const user_config* user,

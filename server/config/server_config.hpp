@@ -47,6 +47,15 @@ struct fault_entry {
   std::string origin;                       // the config file, for errors
 };
 
+// The HTTP control API (docs/api.md): off unless --api or the file's `api:` gives an address.
+struct api_config {
+  bool enabled = false;
+  std::string host;           // IP literal or "localhost"
+  std::uint16_t port = 8474;  // 0 = pick one (printed in the ready line); Toxiproxy's by default
+  std::string token;          // bearer token; empty = none (only allowed on loopback)
+  bool loopback() const;      // host is 127.0.0.0/8, ::1 or localhost
+};
+
 struct server_config {
   std::vector<listener_config> listeners;  // never empty after parsing
   std::uint16_t port = 5432;
@@ -64,6 +73,7 @@ struct server_config {
   std::optional<std::uint64_t> seed;       // none: the app picks one (and prints it)
   std::string stats_file;                  // JSON counters written at exit; empty: none
   std::string test_ca_file;                // where to write the test CA (PEM); empty: none
+  api_config api;                          // the control API (--api, --api-token, `api:`)
 
   auth::method effective_auth(const user_config* user, const listener_config& listener) const;
 };
@@ -81,6 +91,9 @@ command_line parse_command_line(int argc, const char* const* argv);
 
 // Loads a YAML config text into `into` (fields absent from the YAML are left alone).
 void load_yaml_config(std::string_view yaml, std::string_view origin, server_config& into);
+
+// A non-loopback API address needs a token: throws config::error naming `token_field`.
+void check_api(const api_config& api, const std::string& token_field);
 
 // Durations: "250ms", "5s", "5m", "1h", or a bare number of milliseconds.
 std::chrono::milliseconds parse_duration(std::string_view text, const std::string& field);

@@ -66,7 +66,7 @@ class yaml_loader {
     check_keys(root, "",
                {"listeners", "port", "users", "auth", "databases", "ssl", "fixtures", "log",
                 "authentication_timeout", "server_version", "faults", "seed", "stats_file",
-                "test_ca_file"});
+                "test_ca_file", "api"});
     if (root["port"]) config_.port = parse_port(text(root["port"], "port"), "port");
     if (root["auth"]) config_.auth = parse_method(text(root["auth"], "auth"), "auth");
     if (root["listeners"]) load_listeners(root["listeners"]);
@@ -90,6 +90,7 @@ class yaml_loader {
     if (root["stats_file"]) config_.stats_file = output_file(root["stats_file"], "stats_file");
     if (root["test_ca_file"])
       config_.test_ca_file = output_file(root["test_ca_file"], "test_ca_file");
+    if (root["api"]) load_api(root["api"]);
   }
 
  private:
@@ -241,6 +242,26 @@ class yaml_loader {
     }
     if (node["cert"]) config_.tls.cert_file = file(node["cert"], "ssl.cert");
     if (node["key"]) config_.tls.key_file = file(node["key"], "ssl.key");
+  }
+
+  // `api: HOST:PORT`, or a mapping with `listen` and `token`.
+  void load_api(const YAML::Node& node) {
+    api_config api;
+    std::string listen;
+    if (node.IsScalar()) {
+      listen = node.Scalar();
+    } else {
+      check_keys(node, "api", {"listen", "token"});
+      if (!node["listen"]) throw error("api.listen", "", "missing the API address (HOST:PORT)");
+      listen = text(node["listen"], "api.listen");
+      if (node["token"]) api.token = parse_name(text(node["token"], "api.token"), "api.token");
+    }
+    const std::string field = node.IsScalar() ? "api" : "api.listen";
+    const host_port hp = parse_host_port(listen, field);
+    api.enabled = true;
+    api.host = hp.host;
+    api.port = hp.port.value_or(api.port);
+    config_.api = std::move(api);
   }
 
   void load_log(const YAML::Node& node) {

@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "net/network_state.hpp"
 #include "net/server.hpp"
 
 namespace fauxgres::net {
@@ -52,12 +53,15 @@ connection::connection(server& owner, socket_type socket, const config::listener
       deadline_timer_(socket_.get_executor()),
       opened_(std::chrono::steady_clock::now()) {}
 
-connection::~connection() = default;
+connection::~connection() {
+  if (net_) net_->engine->forget_network(id_);
+}
 
 void connection::interrupt() {
   boost::system::error_code ignored;
   socket_.cancel(ignored);
   wait_timer_.cancel();
+  if (net_) net_->timer.cancel();
 }
 
 void connection::request_cancel(std::int32_t key) {
@@ -71,7 +75,36 @@ void connection::request_terminate(const protocol::error_fields& why) {
   interrupt();
 }
 
+void connection::request_drop() {
+  drop_requested_ = true;
+  interrupt();
+}
+
+connection_snapshot connection::snapshot() const {
+  connection_snapshot s;
+  s.id = id_;
+  s.pid = session_.backend_pid();
+  s.listener = listener_.name;
+  s.peer = peer_;
+  s.user = session_.user();
+  s.database = session_.database();
+  s.application_name = session_.application_name();
+  s.state = std::string(session::to_string(session_.current_state()));
+  s.transaction_status = session_.transaction_status();
+  auto now = server_.uptime();
+  s.age = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                opened_);
+  s.idle = now - session_.last_received_at();
+  s.bytes_in = session_.bytes_received();
+  s.bytes_out = session_.bytes_sent();
+  return s;
+}
+
 void connection::handle_interrupts() {
+  if (drop_requested_) {
+    drop_requested_ = false;
+    session_.drop();
+  }
   if (terminate_) {
     session_.terminate(*terminate_);
     terminate_.reset();
@@ -89,11 +122,26 @@ void connection::handle_interrupts() {
 
 void connection::drain_events() {
   auto& log = server_.log_;
+  auto& stats = server_.stats_;
+  // Faults fired for this connection since the last drain (nothing else runs in between):
+  // one that ended it before login is why it was turned away.
+  const auto& fired = server_.faults_.events();
+  auto fresh = fired.size();
+  while (fresh > 0 && fired[fresh - 1].sequence > server_.logged_fault_events_) --fresh;
+  for (; fresh < fired.size(); ++fresh) {
+    const auto& e = fired[fresh];
+    if (e.connection != id_) continue;
+    const std::string_view action = e.action;
+    const bool ends =
+        action.starts_with("fatal") || action == "close" || action == "reset" || action == "hang";
+    stats.fault_fired(id_, e.type, ends);
+  }
   server_.log_fault_events();
   for (auto& e : session_.take_events()) {
     using kind = session::event::kind;
     switch (e.what) {
       case kind::startup:
+        stats.connection_started(id_, session_.user(), session_.application_name());
         log.log(observe::level::info, "connect",
                 {{"id", static_cast<std::int64_t>(id_)},
                  {"listener", listener_.name},
@@ -103,12 +151,12 @@ void connection::drain_events() {
                  {"application_name", session_.application_name()}});
         break;
       case kind::auth_ok:
-        ++server_.stats_.logins;
+        stats.connection_logged_in(id_);
         log.log(observe::level::info, "authenticated",
                 {{"id", static_cast<std::int64_t>(id_)}, {"user", session_.user()}});
         break;
       case kind::auth_failed:
-        ++server_.stats_.auth_failures;
+        stats.authentication_failed(id_);
         log.log(observe::level::info, "authentication failed",
                 {{"id", static_cast<std::int64_t>(id_)},
                  {"user", session_.user()},
@@ -119,13 +167,18 @@ void connection::drain_events() {
                 {{"id", static_cast<std::int64_t>(id_)}, {"sql", e.text}});
         break;
       case kind::cancel_request:
+        stats.cancel_request(id_);
         server_.cancel(e.cancel_pid, e.cancel_key);
         break;
       case kind::closing:
         close_reason_ = e.text;
         break;
+      case kind::error_sent:
+        stats.error_sent(id_, e.text);
+        break;
     }
   }
+  if (session_.logged_in()) stats.idle(id_, session_.idle_since(), server_.uptime());
 }
 
 void connection::arm_deadline() {
@@ -143,7 +196,7 @@ void connection::arm_deadline() {
 awaitable<void> connection::hang() {
   // A black hole: the socket stays open, nothing is read or sent, until the server
   // terminates the connection or shuts down.
-  while (!terminate_) {
+  while (!terminate_ && !drop_requested_) {
     wait_timer_.expires_after(std::chrono::hours(24));
     co_await wait_timer_.async_wait(use_tuple);
   }
@@ -153,6 +206,8 @@ awaitable<void> connection::hang() {
 
 awaitable<bool> connection::flush() {
   auto out = session_.output();
+  if (out.empty() && !net_) co_return true;
+  if (shaping()) co_return co_await flush_shaped();  // network faults in effect
   if (out.empty()) co_return true;
   boost::system::error_code ec;
   if (tls_) {
@@ -174,16 +229,23 @@ awaitable<bool> connection::flush() {
 }
 
 awaitable<connection::read_outcome> connection::read_more() {
+  // An interrupt that came while nothing waited (during a write) is handled first.
+  if (interrupt_pending()) co_return read_outcome::interrupted;
+  if (shaping()) co_return co_await read_more_shaped();  // network faults in effect
   boost::system::error_code ec;
   std::size_t n = 0;
   if (tls_) {
     if (tls_buffer_.empty()) tls_buffer_.resize(16384);
+    reading_ = true;
     std::tie(ec, n) = co_await tls_->async_read_some(asio::buffer(tls_buffer_), use_tuple);
+    reading_ = false;
     if (!ec) session_.receive(std::string_view(tls_buffer_.data(), n));
   } else {
     // Wait for readability, then read into the server's shared buffer: an idle
     // connection holds no read buffer of its own.
+    reading_ = true;
     std::tie(ec) = co_await socket_.async_wait(socket_type::wait_read, use_tuple);
+    reading_ = false;
     if (!ec) {
       auto& buffer = server_.read_buffer_;
       n = socket_.read_some(asio::buffer(buffer), ec);
@@ -216,7 +278,8 @@ awaitable<bool> connection::start_tls() {
         it != server_.test_certificates_->by_name.end())
       setup = &it->second;
   }
-  tls_ = std::make_unique<asio::ssl::stream<socket_type&>>(socket_, *setup->context);
+  tls_ = std::make_unique<asio::ssl::stream<shaped_stream>>(shaped_stream(*this, socket_),
+                                                            *setup->context);
   std::tie(ec) = co_await tls_->async_handshake(asio::ssl::stream_base::server, use_tuple);
   if (ec) {
     close_reason_ = "TLS handshake failed: " + ec.message();
@@ -235,10 +298,11 @@ awaitable<void> connection::wait(std::chrono::milliseconds duration) {
     session_.wait_finished();
 }
 
-awaitable<void> connection::close(bool reset) {
+awaitable<void> connection::close(bool reset, bool peer_closed) {
   boost::system::error_code ignored;
   deadline_timer_.cancel();
   if (!socket_.is_open()) co_return;
+  if (net_) net_->closing = true;
   if (reset) {
     socket_.set_option(asio::socket_base::linger(true, 0), ignored);
   } else if (tls_) {
@@ -250,7 +314,8 @@ awaitable<void> connection::close(bool reset) {
     co_await tls_->async_shutdown(use_tuple);
     wait_timer_.cancel();
   }
-  socket_.close(ignored);
+  if (net_ && shaping()) co_await slow_close(peer_closed);  // the FIN (or RST) waits
+  if (socket_.is_open()) socket_.close(ignored);
 }
 
 awaitable<void> connection::run() {
@@ -273,8 +338,8 @@ awaitable<void> connection::run() {
   while (true) {
     drain_events();
     if (!co_await flush()) {
-      close_reason_ = "could not send data to client";
-      break;
+      if (!net_ || net_->ended_by.empty()) close_reason_ = "could not send data to client";
+      break;  // (a network fault that ended the connection said why)
     }
     auto next = session_.next_action();
     using kind = session::action::kind;
@@ -299,6 +364,8 @@ awaitable<void> connection::run() {
     if (session_.logged_in()) deadline_timer_.cancel();
     if (outcome == read_outcome::interrupted) {
       handle_interrupts();
+    } else if (outcome == read_outcome::ended) {
+      break;  // a network fault closed or reset it
     } else if (outcome != read_outcome::data) {
       peer_gone = true;
       close_reason_ = outcome == read_outcome::reset ? "client reset the connection"
@@ -306,7 +373,7 @@ awaitable<void> connection::run() {
       break;
     }
   }
-  if (peer_gone) co_await close(false);
+  if (peer_gone) co_await close(false, true);
   deadline_timer_.cancel();
   wait_timer_.cancel();
   drain_events();
@@ -317,7 +384,16 @@ awaitable<void> connection::run() {
                     {"user", session_.user()},
                     {"duration_s", lifetime.count()},
                     {"reason", close_reason_}});
-  server_.stats_.connection_closed(listener_.name);
+  observe::closing how;
+  how.client_gone = peer_gone || close_reason_ == "could not send data to client";
+  how.timed_out = auth_timed_out_;
+  how.server_stopping = server_.stopping_;
+  how.tls_failed = close_reason_.starts_with("TLS handshake failed") ||
+                   close_reason_ == "plaintext after SSL accepted";
+  server_.stats_.connection_closed(id_, server_.uptime(),
+                                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::steady_clock::now() - opened_),
+                                   how);
   server_.forget(session_.backend_pid());
 }
 

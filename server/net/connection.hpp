@@ -10,11 +10,14 @@
 #include <memory>
 #include <optional>
 
+#include "net/shaped_stream.hpp"
 #include "session/session.hpp"
 
 namespace fauxgres::net {
 
 class server;
+struct network_state;
+struct connection_snapshot;
 
 class connection : public std::enable_shared_from_this<connection> {
  public:
@@ -27,19 +30,45 @@ class connection : public std::enable_shared_from_this<connection> {
   boost::asio::awaitable<void> run();
   void request_cancel(std::int32_t key);
   void request_terminate(const protocol::error_fields& why);
+  void request_drop();  // close at once, no message (a listener disabled by the API)
+  connection_snapshot snapshot() const;
+  const std::string& listener_name() const { return listener_.name; }
+  std::uint64_t id() const { return id_; }
+  // The rules changed (control API): network rules may now apply to this connection, or
+  // no longer, even while it waits. `network_rules`: the engine has some.
+  void network_rules_changed(bool network_rules);
 
  private:
-  enum class read_outcome { data, interrupted, closed, reset };
+  friend class shaped_stream;
+  // `ended`: a network fault closed or reset the connection.
+  enum class read_outcome { data, interrupted, closed, reset, ended };
   boost::asio::awaitable<bool> flush();
   boost::asio::awaitable<read_outcome> read_more();
   boost::asio::awaitable<bool> start_tls();
   boost::asio::awaitable<void> wait(std::chrono::milliseconds duration);
-  boost::asio::awaitable<void> close(bool reset);
+  boost::asio::awaitable<void> close(bool reset, bool peer_closed = false);
   void interrupt();
   void handle_interrupts();
   void drain_events();
   void arm_deadline();
   boost::asio::awaitable<void> hang();
+
+  // Network faults (connection_network.cpp): bytes through the toxics in effect.
+  using error_code = boost::system::error_code;
+  bool shaping();  // cheap when no network rule exists
+  bool refresh_network();
+  bool interrupt_pending() const;
+  std::chrono::microseconds network_now() const;
+  std::chrono::microseconds network_deadline() const;
+  boost::asio::awaitable<bool> network_sleep(std::chrono::microseconds until);
+  boost::asio::awaitable<bool> flush_shaped();
+  boost::asio::awaitable<bool> flush_shaped_now();
+  boost::asio::awaitable<read_outcome> read_more_shaped();
+  boost::asio::awaitable<std::pair<error_code, std::string_view>> read_shaped(std::size_t max);
+  boost::asio::awaitable<error_code> write_shaped(std::string_view bytes);
+  error_code end_by_network(bool reset, std::string_view by);  // closes now
+  boost::asio::awaitable<void> slow_close(bool peer_closed);
+  read_outcome outcome_of(const error_code& ec) const;
 
   server& server_;
   socket_type socket_;
@@ -47,7 +76,7 @@ class connection : public std::enable_shared_from_this<connection> {
   std::string peer_;
   std::uint64_t id_;
   session::session session_;
-  std::unique_ptr<boost::asio::ssl::stream<socket_type&>> tls_;
+  std::unique_ptr<boost::asio::ssl::stream<shaped_stream>> tls_;
   std::vector<char> tls_buffer_;
   boost::asio::steady_timer wait_timer_;
   boost::asio::steady_timer deadline_timer_;  // authentication_timeout, then session deadlines
@@ -55,8 +84,12 @@ class connection : public std::enable_shared_from_this<connection> {
   std::string close_reason_;
   std::unique_ptr<protocol::error_fields> terminate_;  // rare: kept off the connection
   bool cancel_requested_ = false;
+  bool drop_requested_ = false;
   bool auth_timed_out_ = false;
   bool deadline_fired_ = false;
+  bool reading_ = false;  // waiting for the client's bytes: a rules change may wake it
+  std::uint64_t net_generation_ = ~std::uint64_t(0);  // the engine's rules last looked at
+  std::unique_ptr<network_state> net_;                // only once a network rule existed
 };
 
 }  // namespace fauxgres::net

@@ -17,12 +17,16 @@ struct tcp_listener {
   boost::asio::ip::tcp::acceptor acceptor;
   std::uint16_t port;                // the bound port (port 0 resolved)
   boost::asio::ip::address address;  // kept: the acceptor may be closed by a fault rule
+  bool enabled = true;               // the control API may disable it
+  bool removed = false;              // removed at runtime: closed for good
 };
 
 struct unix_listener {
   const config::listener_config* config;
   boost::asio::local::stream_protocol::acceptor acceptor;
   std::string path;
+  bool enabled = true;
+  bool removed = false;
 };
 
 // Each throws std::runtime_error naming the listener and the reason.

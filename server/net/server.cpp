@@ -8,12 +8,12 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <random>
 
 #include "auth/scram.hpp"
+#include "config/url.hpp"
 #include "net/connection.hpp"
 
 namespace fauxgres::net {
@@ -29,21 +29,6 @@ std::string random_text(std::size_t bytes) {
   return std::string(raw.begin(), raw.end());
 }
 
-std::string percent_encode(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 server::server(const config::server_config& config, const responder::fixtures& fixtures,
@@ -56,7 +41,7 @@ server::server(const config::server_config& config, const responder::fixtures& f
   context_.fixtures = &fixtures;
   context_.server_secret = random_text(32);
   context_.log_statements = log_.enabled(observe::level::debug);
-  context_.faults = rules.rules().empty() ? nullptr : &faults_;
+  context_.faults = &faults_;
   context_.stats = &stats_;
   context_.uptime = [this] { return uptime(); };
 }
@@ -64,15 +49,13 @@ server::server(const config::server_config& config, const responder::fixtures& f
 server::~server() = default;
 
 void server::start() {
-  // `ssl` fault rules may offer TLS even when the server's own TLS is off.
-  bool ssl_rules = false;
-  for (const auto& rule : faults_.rules()) ssl_rules |= rule.type == "ssl";
-  if (config_.tls.enabled || ssl_rules) {
+  if (config_.tls.enabled) {
     tls_ = make_tls(config_.tls.cert_file, config_.tls.key_file);
     context_.tls_ready = true;
   }
-  if (ssl_rules || !config_.test_ca_file.empty()) test_certificates_ = make_test_certificates();
+  prepare_tls_for_rules();
   if (!config_.test_ca_file.empty()) {
+    if (!test_certificates_) test_certificates_ = make_test_certificates();
     std::ofstream out(config_.test_ca_file);
     out << test_certificates_->ca_pem;
     if (!out)
@@ -92,6 +75,7 @@ void server::start() {
   for (auto& l : tcp_) accept_tcp(l);
   for (auto& l : unix_) accept_unix(l);
   schedule_listener_states();
+  schedule_actions();
   signals_.add(SIGINT);
   signals_.add(SIGTERM);
   signals_.async_wait([this](boost::system::error_code ec, int signal) {
@@ -116,19 +100,23 @@ std::string server::ready_line() const {
     line += (first ? "" : ", ") + std::string("unix ") + l.path;
     first = false;
   }
-  std::string user = config_.users.empty() ? "postgres" : config_.users.front().name;
-  std::string database = config_.databases.empty() ? "postgres" : config_.databases.front();
-  std::string url = "postgresql://" + percent_encode(user) + "@";
+  config::client_identity who;
+  if (!config_.users.empty()) who.user = config_.users.front().name;
+  if (!config_.databases.empty()) who.database = config_.databases.front();
+  return line + " (url: " + config::database_url(client_endpoint(), who) + ")";
+}
+
+config::endpoint server::client_endpoint() const {
+  config::endpoint where;
   if (!tcp_.empty()) {
-    auto host = tcp_.front().address;
-    url += (host.is_v6() ? "[" + host.to_string() + "]" : host.to_string()) + ":" +
-           std::to_string(tcp_.front().port) + "/" + percent_encode(database);
+    where.host = tcp_.front().address.to_string();
+    where.port = tcp_.front().port;
   } else if (!unix_.empty()) {
-    url += "/" + percent_encode(database) +
-           "?host=" + percent_encode(unix_.front().config->address) +
-           "&port=" + std::to_string(unix_.front().config->port);
+    where.unix_socket = true;
+    where.host = unix_.front().config->address;
+    where.port = unix_.front().config->port;
   }
-  return line + " (url: " + url + ")";
+  return where;
 }
 
 int server::run() {
@@ -177,7 +165,7 @@ void server::adopt(generic_socket socket, const config::listener_config& listene
       std::make_shared<connection>(*this, std::move(socket), listener, std::move(peer), next_id_++,
                                    pid, static_cast<std::int32_t>(key_state_ >> 32));
   connections_[pid] = c;
-  stats_.connection_opened(listener.name);
+  stats_.connection_opened(c->id(), listener.name, uptime());
   asio::co_spawn(io_, c->run(), asio::detached);
 }
 
@@ -200,6 +188,7 @@ void server::log_fault_events() {
 // `refuse mode=closed` closes a listener's socket for the rule's window, so connects
 // are really refused, and opens it again on the same port afterwards.
 void server::schedule_listener_states() {
+  schedule_.clear();  // pending waits end with operation_aborted
   apply_listener_states();
   for (auto at : faults_.boundaries()) {
     auto timer = std::make_unique<asio::steady_timer>(io_, started_ + at);
@@ -213,65 +202,45 @@ void server::schedule_listener_states() {
 void server::apply_listener_states() {
   if (stopping_) return;
   auto now = uptime();
-  for (auto& l : tcp_) {
-    bool closed = faults_.listener_closed(l.config->name, false, now);
-    if (closed && l.acceptor.is_open()) {
-      l.acceptor.close();
-      log_.log(observe::level::info, "listener closed", {{"listener", l.config->name}});
-    } else if (!closed && !l.acceptor.is_open()) {
-      try {
-        l.acceptor = bind_tcp(io_, *l.config, l.port).acceptor;
-        accept_tcp(l);
-        log_.log(observe::level::info, "listener open", {{"listener", l.config->name}});
-      } catch (const std::exception& e) {
-        log_.log(observe::level::error, "listener reopen failed", {{"error", e.what()}});
-      }
-    }
-  }
-  for (auto& l : unix_) {
-    bool closed = faults_.listener_closed(l.config->name, true, now);
-    if (closed && l.acceptor.is_open()) {
-      l.acceptor.close();
-      std::error_code ignored;
-      std::filesystem::remove(l.path, ignored);  // a missing socket file is PG being down
-      log_.log(observe::level::info, "listener closed", {{"listener", l.config->name}});
-    } else if (!closed && !l.acceptor.is_open()) {
-      try {
-        l.acceptor = bind_unix(io_, *l.config).acceptor;
-        accept_unix(l);
-        log_.log(observe::level::info, "listener open", {{"listener", l.config->name}});
-      } catch (const std::exception& e) {
-        log_.log(observe::level::error, "listener reopen failed", {{"error", e.what()}});
-      }
+  const bool down = listener_down();
+  for (auto& l : tcp_)
+    apply_tcp_state(l, !down && l.enabled && !faults_.listener_closed(l.config->name, false, now));
+  for (auto& l : unix_)
+    apply_unix_state(l, !down && l.enabled && !faults_.listener_closed(l.config->name, true, now));
+}
+
+void server::apply_tcp_state(tcp_listener& l, bool open) {
+  open = open && !l.removed;
+  if (!open && l.acceptor.is_open()) {
+    l.acceptor.close();
+    log_.log(observe::level::info, "listener closed", {{"listener", l.config->name}});
+  } else if (open && !l.acceptor.is_open()) {
+    try {
+      l.acceptor = bind_tcp(io_, *l.config, l.port).acceptor;
+      accept_tcp(l);
+      log_.log(observe::level::info, "listener open", {{"listener", l.config->name}});
+    } catch (const std::exception& e) {
+      log_.log(observe::level::error, "listener reopen failed", {{"error", e.what()}});
     }
   }
 }
 
-std::string server::stats_json() const {
-  boost::json::object connections{
-      {"accepted", stats_.accepted}, {"current", stats_.current},
-      {"peak", stats_.peak},         {"closed", stats_.closed},
-      {"logins", stats_.logins},     {"auth_failures", stats_.auth_failures}};
-  boost::json::object by_listener;
-  for (const auto& [name, peak] : stats_.peak_by_listener) by_listener[name] = peak;
-  connections["peak_by_listener"] = std::move(by_listener);
-  boost::json::object fired;
-  for (const auto& r : faults_.rules()) fired[r.name] = faults_.fired(r.name);
-  boost::json::array events;
-  for (const auto& e : faults_.events())
-    events.push_back({{"sequence", e.sequence},
-                      {"at_ms", e.at.count()},
-                      {"connection", e.connection},
-                      {"rule", e.rule},
-                      {"type", e.type},
-                      {"hook", faults::to_string(e.where)},
-                      {"action", e.action}});
-  boost::json::object root{{"seed", faults_.seed()},
-                           {"uptime_ms", uptime().count()},
-                           {"connections", std::move(connections)},
-                           {"fired", std::move(fired)},
-                           {"events", std::move(events)}};
-  return boost::json::serialize(root);
+void server::apply_unix_state(unix_listener& l, bool open) {
+  open = open && !l.removed;
+  if (!open && l.acceptor.is_open()) {
+    l.acceptor.close();
+    std::error_code ignored;
+    std::filesystem::remove(l.path, ignored);  // a missing socket file is PG being down
+    log_.log(observe::level::info, "listener closed", {{"listener", l.config->name}});
+  } else if (open && !l.acceptor.is_open()) {
+    try {
+      l.acceptor = bind_unix(io_, *l.config).acceptor;
+      accept_unix(l);
+      log_.log(observe::level::info, "listener open", {{"listener", l.config->name}});
+    } catch (const std::exception& e) {
+      log_.log(observe::level::error, "listener reopen failed", {{"error", e.what()}});
+    }
+  }
 }
 
 void server::cancel(std::int32_t pid, std::int32_t key) {
@@ -292,6 +261,9 @@ void server::shutdown_fast() {
   }
   signals_.cancel(ignored);
   for (auto& timer : schedule_) timer->cancel();
+  for (auto& timer : action_timers_) timer->cancel();
+  if (restart_timer_) restart_timer_->cancel();
+  for (auto& stopped : on_stop_) stopped();
   auto why = protocol::errors::admin_terminate();
   auto snapshot = connections_;
   for (auto& [pid, weak] : snapshot)

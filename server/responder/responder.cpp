@@ -172,6 +172,34 @@ std::vector<std::uint32_t> fixed_parameter_types(const std::vector<token>& token
   return out;
 }
 
+// Parameter types of a statement fauxgres cannot answer itself (INSERT, UPDATE, DELETE,
+// DDL): one per $n up to the highest, so Bind accepts the parameters and query rules can
+// act on the statement. Declared types win, then a cast written on the parameter
+// (`$1::int4`, the first one), else text: what PG resolves an untyped parameter to when
+// nothing says otherwise (`SELECT $1`), and what drivers that Describe first (pgx,
+// pgjdbc) can always send.
+std::vector<std::uint32_t> unanswered_parameter_types(const std::vector<token>& tokens,
+                                                      std::span<const std::uint32_t> declared) {
+  auto types = fixed_parameter_types(tokens, declared, {});
+  std::vector<bool> cast(types.size(), false);
+  for (std::size_t i = 0; i + 2 < tokens.size(); ++i) {
+    if (tokens[i].kind != token_kind::parameter || tokens[i + 1].kind != token_kind::typecast ||
+        tokens[i + 2].kind != token_kind::identifier) {
+      continue;
+    }
+    if (i + 3 < tokens.size() && tokens[i + 3].kind == token_kind::left_bracket) continue;
+    const auto n = std::strtoul(std::string(tokens[i].raw.substr(1)).c_str(), nullptr, 10);
+    if (n == 0 || n > types.size() || cast[n - 1]) continue;
+    cast[n - 1] = true;
+    if (n <= declared.size() && declared[n - 1] != 0 && declared[n - 1] != oid::unknown) continue;
+    type_name name;
+    name.words.push_back(identifier_value(tokens[i + 2]));
+    std::string column, error;
+    if (auto t = resolve_type_name(name, &column, &error)) types[n - 1] = t->oid;
+  }
+  return types;
+}
+
 void analyse_select(statement_plan& plan, token_cursor& cur, std::string_view sql,
                     std::span<const std::uint32_t> declared) {
   parsed_select parsed = parse_select_list(cur);
@@ -445,7 +473,9 @@ statement_plan analyse(std::string_view sql, std::span<const std::uint32_t> decl
     return plan;
   }
   analyse_command(plan, cur, sql, ctx);
-  if (!plan.error && declared.size() > plan.parameter_types.size()) {
+  if (!plan.error && std::get_if<write_plan>(static_cast<const plan_detail*>(plan.detail.get()))) {
+    plan.parameter_types = unanswered_parameter_types(lexed.tokens, declared);
+  } else if (!plan.error && declared.size() > plan.parameter_types.size()) {
     plan.parameter_types.assign(declared.begin(), declared.end());
   }
   return plan;

@@ -1,35 +1,87 @@
 // Where the session asks the fault rules, and how it carries out their verdicts.
 // Verdicts that end the connection are common to every hook; the others (delays,
 // statement errors, deadlines) are handled at their hook.
+#include <algorithm>
+
 #include "session/session_parts.hpp"
 
 namespace fauxgres::session {
+
+// What rules match on and faults read, now. `application` keeps the application_name.
+faults::connection_facts session::facts(std::string& application,
+                                        std::chrono::milliseconds now) const {
+  application = application_name();
+  faults::connection_facts f;
+  f.listener = connection_.listener->name;
+  f.unix_socket = connection_.unix_socket;
+  f.client_address = connection_.client_address;
+  f.ordinal = connection_.id;
+  f.user = user_;
+  f.database = database_;
+  f.application_name = application;
+  f.tls = tls_active_;
+  f.transaction_status = tx_status_;
+  if (const auto* stats = server_.stats) {
+    f.open_connections = stats->current;
+    if (auto it = stats->current_by_listener.find(f.listener);
+        it != stats->current_by_listener.end())
+      f.open_on_listener = it->second;
+  }
+  f.connected_for = now - connection_.opened_at;
+  f.statements = statements_run_;
+  f.superuser = superuser();
+  f.password = login_password_;
+  f.messages = messages_received_;
+  f.bytes_received = bytes_received_;
+  return f;
+}
 
 faults::verdict session::ask_faults(faults::hook h, std::string_view statement) {
   auto* engine = server_.faults;
   if (!engine || !engine->listens_to(h)) return {};
   auto now = server_.uptime ? server_.uptime() : std::chrono::milliseconds(0);
-  auto application = application_name();
-  faults::connection_facts facts;
-  facts.listener = connection_.listener->name;
-  facts.unix_socket = connection_.unix_socket;
-  facts.client_address = connection_.client_address;
-  facts.ordinal = connection_.id;
-  facts.user = user_;
-  facts.database = database_;
-  facts.application_name = application;
-  facts.tls = tls_active_;
-  facts.transaction_status = tx_status_;
-  if (const auto* stats = server_.stats) {
-    facts.open_connections = stats->current;
-    if (auto it = stats->current_by_listener.find(facts.listener);
-        it != stats->current_by_listener.end())
-      facts.open_on_listener = it->second;
+  std::string application;
+  auto f = facts(application, now);
+  f.statement = statement;
+  return engine->decide(h, f, connection_.id, now);
+}
+
+bool session::message_arrived() {
+  ++messages_received_;
+  auto* engine = server_.faults;
+  if (!engine || !engine->listens_to(faults::hook::message)) return false;
+  auto now = server_.uptime ? server_.uptime() : std::chrono::milliseconds(0);
+  std::string application;
+  auto f = facts(application, now);
+  f.message_arrived = true;
+  return act_on(engine->decide(faults::hook::message, f, connection_.id, now));
+}
+
+// Whether a credential_expiry rule covers this login (its match and window; its budget only
+// limits how often it refuses): then the role's passwords are tokens the rule decides.
+bool session::passwords_decided_by_rules() const {
+  auto* engine = server_.faults;
+  if (!engine || !engine->listens_to(faults::hook::auth)) return false;
+  auto now = server_.uptime ? server_.uptime() : std::chrono::milliseconds(0);
+  std::string application;
+  auto f = facts(application, now);
+  for (const auto& r : engine->rules()) {
+    if (r.type == "credential_expiry" && now >= r.from && (!r.until || now < *r.until) &&
+        r.match.matches(f))
+      return true;
   }
-  facts.connected_for = now - connection_.opened_at;
-  facts.statements = statements_run_;
-  facts.statement = statement;
-  return engine->decide(h, facts, connection_.id, now);
+  return false;
+}
+
+// As PG: a role with the superuser attribute; without configured users, postgres (the role
+// initdb creates) is the superuser and every other name an ordinary role.
+bool session::superuser() const {
+  const auto& users = server_.config->users;
+  if (users.empty()) return user_ == "postgres";
+  if (user_config_) return user_config_->superuser;
+  auto found = std::find_if(users.begin(), users.end(),
+                            [&](const config::user_config& u) { return u.name == user_; });
+  return found != users.end() && found->superuser;
 }
 
 bool session::act_on(const faults::verdict& v) {

@@ -44,11 +44,15 @@ protocol::error_fields no_binary_output(std::uint32_t oid) {
 
 responder::context session::make_context() {
   auto now = clock_();
-  return responder::context{*settings_, user_,
-                            database_,  pid_,
-                            tx_status_, tx_status_ == 'I' ? now : transaction_start_,
-                            now,        server_.fixtures,
-                            false};
+  return responder::context{*settings_,
+                            user_,
+                            database_,
+                            pid_,
+                            tx_status_,
+                            tx_status_ == 'I' ? now : transaction_start_,
+                            now,
+                            server_.fixtures,
+                            server_.read_only};
 }
 
 bool session::refuses_in_failed_transaction(const responder::statement_plan& plan) const {
@@ -71,6 +75,7 @@ bool session::process_message() {
     close_with(nullptr, "invalid message length", close_like_pg());
     return true;
   }
+  if (message_arrived()) return true;
   char type = frame.type;
   if (skip_until_sync_ && type != 'S' && type != 'X') {
     consume(frame.length);
@@ -491,6 +496,7 @@ void session::extended_error(const protocol::error_fields& error) {
 
 void session::statement_error(const protocol::error_fields& error) {
   writer().error_response(error);
+  events_.push_back({event::kind::error_sent, error.sqlstate});
   if (tx_status_ == 'T') tx_status_ = 'E';
 }
 
@@ -559,6 +565,7 @@ void session::report_parameter_changes() {
 void session::send_ready_for_query() {
   writer().ready_for_query(tx_status_);
   make_sendable();
+  if (server_.uptime) idle_since_ = server_.uptime();
   arm_fault_deadline();
 }
 

@@ -32,12 +32,18 @@ session::session(const server_context& server, connection_info connection, std::
       pid_(backend_pid),
       secret_(secret_key),
       random_(std::move(random)),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      last_received_at_(connection_.opened_at) {}
 
 session::~session() = default;
 
 void session::receive(std::string_view bytes) {
   if (state_ == state::closed || state_ == state::hung) return;
+  bytes_received_ += bytes.size();
+  if (server_.uptime) last_received_at_ = server_.uptime();
+  idle_since_.reset();
+  // reset_after bytes=: the read that reaches the limit is not answered.
+  if (act_on(ask_faults(faults::hook::message))) return;
   in_.append(bytes);
   process();
 }
@@ -74,6 +80,7 @@ void session::process() {
 }
 
 void session::output_sent() {
+  bytes_sent_ += sendable_;
   if (sendable_ == out_.size())
     std::string().swap(out_);
   else
@@ -90,10 +97,12 @@ void session::close_with(const protocol::error_fields* error, std::string_view r
   if (state_ == state::closed) return;
   if (error) {
     auto w = writer();
-    if (error->severity == "WARNING" || error->severity == "NOTICE")
+    if (error->severity == "WARNING" || error->severity == "NOTICE") {
       w.notice_response(*error);
-    else
+    } else {
       w.error_response(*error);
+      events_.push_back({event::kind::error_sent, error->sqlstate});
+    }
   }
   make_sendable();
   transition(state::closed);
@@ -118,6 +127,10 @@ void session::terminate(const protocol::error_fields& why) {
   // During startup and authentication PG sends nothing from interrupts.
   if (!logged_in()) return close_with(nullptr, why.message);
   close_with(&why, why.message);
+}
+
+void session::drop() {
+  if (state_ != state::closed) close_with(nullptr, "dropped by the control API");
 }
 
 void session::idle_timeout() {

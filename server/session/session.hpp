@@ -38,6 +38,9 @@ struct server_context {
   faults::engine* faults = nullptr;                   // the rules; null when there are none
   const observe::stats* stats = nullptr;              // open connection counts for rules
   std::function<std::chrono::milliseconds()> uptime;  // time since server start
+  // Server-wide modes the actions set (the network layer owns them; sessions read them).
+  bool shutting_down = false;  // smart shutdown: new connections get 57P03 at startup
+  bool read_only = false;      // a standby after failover: writes get 25006
 };
 
 struct connection_info {
@@ -69,9 +72,17 @@ struct action {
 
 // Things worth logging or counting, drained by the network layer.
 struct event {
-  enum class kind { startup, auth_ok, auth_failed, statement, cancel_request, closing };
+  enum class kind {
+    startup,
+    auth_ok,
+    auth_failed,
+    statement,
+    cancel_request,
+    closing,
+    error_sent,  // an ErrorResponse went out (FATAL included); text is its SQLSTATE
+  };
   kind what;
-  std::string text;  // statement text, failure reason, close reason
+  std::string text;  // statement text, failure reason, close reason, SQLSTATE
   std::int32_t cancel_pid = 0;
   std::int32_t cancel_key = 0;
 };
@@ -97,6 +108,7 @@ class session {
   void authentication_timeout();  // startup/auth took too long: silent close
   void deadline_reached();        // the deadline() the network layer armed expired
   void terminate(const protocol::error_fields& why);  // unsolicited FATAL/WARNING, then close
+  void drop();                                        // close now without a byte (FIN)
 
   // Outputs.
   std::string_view output() const { return std::string_view(out_).substr(0, sendable_); }
@@ -115,6 +127,12 @@ class session {
   const std::string& database() const { return database_; }
   std::string application_name() const;
   bool logged_in() const { return state_ == state::ready || state_ == state::waiting; }
+  std::uint64_t bytes_received() const { return bytes_received_; }
+  std::uint64_t bytes_sent() const { return bytes_sent_; }
+  // Uptime when the client last sent something (accept time before that).
+  std::chrono::milliseconds last_received_at() const { return last_received_at_; }
+  // Uptime of the ReadyForQuery the session is waiting after, none while it works.
+  std::optional<std::chrono::milliseconds> idle_since() const { return idle_since_; }
   // How long the session may stay idle from now: the earliest of idle_session_timeout /
   // idle_in_transaction_session_timeout and a fault rule's deadline; 0 for none.
   std::chrono::milliseconds deadline() const;
@@ -133,7 +151,11 @@ class session {
   void idle_timeout();
 
   // Fault rules (faults.cpp).
+  faults::connection_facts facts(std::string& application, std::chrono::milliseconds now) const;
   faults::verdict ask_faults(faults::hook h, std::string_view statement = {});
+  bool message_arrived();  // counts a frontend message; true if a rule ended the connection
+  bool passwords_decided_by_rules() const;
+  bool superuser() const;
   bool act_on(const faults::verdict& v);  // close / reset / hang / fatal: true if ended
   void arm_fault_deadline();
   enum class resume { statement, authentication, login };
@@ -198,6 +220,12 @@ class session {
   std::string out_;
   std::size_t sendable_ = 0;
   std::vector<event> events_;
+  std::uint64_t bytes_received_ = 0;
+  std::uint64_t bytes_sent_ = 0;
+  std::chrono::milliseconds last_received_at_{0};
+  std::optional<std::chrono::milliseconds> idle_since_;
+  std::uint64_t messages_received_ = 0;  // from the StartupMessage on
+  std::string_view login_password_;      // while the auth rules are asked
 
   // Startup.
   bool ssl_done_ = false;

@@ -91,6 +91,7 @@ void session::reject_startup(const protocol::startup_rejection& rejection) {
   if (rejection.what == what::fatal) return close_with(&rejection.error, rejection.error.message);
   if (rejection.what == what::v2_fatal) {
     writer().v2_error(rejection.error.message);
+    events_.push_back({event::kind::error_sent, rejection.error.sqlstate});
     return close_with(nullptr, "protocol 2.0 startup");
   }
   close_with(nullptr, "invalid startup packet");
@@ -123,9 +124,14 @@ void session::handle_startup(protocol::startup_message& message) {
     }
   }
   if (database_.empty()) database_ = user_;
+  if (message_arrived()) return;
   if ((message.protocol_version & 0xffff) != 0 || !unrecognized.empty())
     writer().negotiate_protocol_version(protocol::protocol_3_0, unrecognized);
   events_.push_back({event::kind::startup, {}});
+  if (server_.shutting_down) {
+    auto e = protocol::errors::shutting_down();
+    return close_with(&e, e.message);
+  }
   auto verdict = ask_faults(faults::hook::startup);
   if (act_on(verdict)) return;
   if (verdict.what == faults::verdict::kind::delay)
@@ -190,6 +196,7 @@ bool session::process_auth_message() {
     close_with(nullptr, "invalid message length during authentication");
     return true;
   }
+  if (message_arrived()) return true;
   std::string body(frame.body);
   consume(frame.length);
   if (auth_step_ == auth_step::password || auth_step_ == auth_step::md5)
@@ -216,8 +223,15 @@ void session::handle_password(std::string_view body) {
              ? constant_time_equal(*password, user_config_->password)
              : auth::md5_response_matches(*password, user_, user_config_->password, md5_salt_);
   }
+  // credential_expiry: the role's passwords are short-lived tokens its rule decides, and a
+  // new one is not a mistake. Only the cleartext method shows the server a new password.
+  if (!ok && user_config_ && auth_step_ == auth_step::password && passwords_decided_by_rules())
+    ok = true;
   if (!ok) return authentication_failed(protocol::errors::password_failed(user_), "wrong password");
+  login_password_ = auth_step_ == auth_step::password ? std::string_view(*password)
+                                                      : std::string_view(user_config_->password);
   authentication_succeeded({});
+  login_password_ = {};
 }
 
 void session::handle_sasl(std::string_view body) {
@@ -241,7 +255,10 @@ void session::handle_sasl(std::string_view body) {
       make_sendable();
       return;
     case outcome::success:
-      return authentication_succeeded(std::move(step.server_message));
+      if (user_config_) login_password_ = user_config_->password;  // what the proof proved
+      authentication_succeeded(std::move(step.server_message));
+      login_password_ = {};
+      return;
     case outcome::failure:
       return authentication_failed(protocol::errors::password_failed(user_), "wrong password");
     case outcome::protocol_error:

@@ -11,8 +11,12 @@
 - The configuration that survives: pool_size=2 + max_overflow=1 <= the cap, 8 concurrent
   requests: all succeed (they wait for a pooled connection), the rule fires 0 times and the
   server's peak connection count stays <= 3.
-- credential_expiry (expiring IAM tokens + a refresh callback) is planned in fauxgres; its
-  check is skipped while the rule is refused as not implemented.
+- credential_expiry (IAM-style tokens, `--auth password` as IAM authentication sends them):
+  with `credential_expiry:user=app,valid_for=2s` every token works for 2 s from its first
+  login. A SQLAlchemy engine with a fixed password gets 28P01 for its next connection after
+  that (a session opened before goes on); one whose `do_connect` event hands psycopg2 a
+  fresh token from a token provider, with pool_recycle, reconnects and every request
+  succeeds. fauxgres counts the one refused login under the rule and as a rejection.
 """
 import json
 import os
@@ -20,7 +24,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SetupError, emit, error_record  # noqa: E402
+from harness import emit, error_record  # noqa: E402
 
 LIMIT = 3
 USER, PASSWORD, DB = "app", "s4-secret", "app"
@@ -144,21 +148,43 @@ def run_engine_under_cap(h):
             f"peak connections {peak}; pool at the end: {status and status.get('status')}")
 
 
+TOKEN_LIFETIME = 2.0  # seconds: the rule's valid_for
+EXPIRED = f'FATAL:  password authentication failed for user "{USER}"'
+
+
 def run_credential_expiry(h):
-    name = "credential_expiry: an expired IAM-style token gets 28P01, a refresh callback reconnects"
-    try:
-        srv = h.server("s4-credential-expiry", server_args("credential_expiry:user=app"))
-    except SetupError as exc:
-        reason = str(exc)
-        if "not implemented" in reason:
-            h.skip(name, "fauxgres refuses the rule: credential_expiry is planned but not "
-                         "implemented yet")
-        else:
-            h.skip(name, f"credential_expiry could not be configured: {reason[:300]}")
+    args = ["--fault", f"credential_expiry:user={USER},valid_for={int(TOKEN_LIFETIME * 1000)}ms",
+            "--user", f"{USER}=iam-token-0", "--auth", "password", "--database", DB]
+    with h.server("s4-credential-expiry", args) as srv:
+        c = h.run(h.python("s4_max_connections.py", "tokens",
+                           target(srv, password="iam-token-0", lifetime=TOKEN_LIFETIME),
+                           timeout=40))
+    h.server_survived(srv, "credential_expiry")
+    if c.problem():
+        h.check("credential_expiry with SQLAlchemy", False, c.problem())
         return
-    srv.stop()
-    h.skip(name, "fauxgres now accepts credential_expiry, but this story's check is not "
-                 "written yet (write it in s4_max_connections.py)")
+    static = c.first(case="static_after_expiry")
+    h.check("credential_expiry: a fixed password's next login after valid_for gets 28P01 "
+            "(SQLAlchemy + psycopg2)",
+            static is not None and not static["ok"] and
+            static["error"] == "sqlalchemy.exc.OperationalError" and EXPIRED in static["full"],
+            describe(static) if static is None or static["ok"] else fatal_text(static))
+    held = c.first(case="held_after_expiry")
+    h.check("credential_expiry: a session opened before the expiry goes on",
+            held is not None and held["ok"], describe(held))
+    reqs = [r for r in c.records if r.get("case") == "refresh"]
+    tokens = c.first(event="tokens")
+    issued = tokens and tokens.get("issued")
+    h.check("credential_expiry: a do_connect token refresh reconnects the pool after expiry, "
+            "every request succeeds",
+            len(reqs) == 8 and all(r["ok"] for r in reqs) and issued is not None and issued >= 2,
+            f"{sum(r['ok'] for r in reqs)}/{len(reqs)} ok "
+            f"({sorted({fatal_text(r) for r in reqs if not r['ok']})}); tokens issued: {issued}")
+    fired = srv.fired("credential_expiry#1")
+    rejected = (srv.connections("rejected") or {}).get("credential_expiry")
+    h.check("fauxgres counted the refused login under the rule and as a rejection",
+            fired == 1 and rejected == 1,
+            f"credential_expiry#1 fired {fired} times; rejected: {srv.connections('rejected')}")
 
 
 # --- the client side ---------------------------------------------------------------------
@@ -237,9 +263,80 @@ def engine_main(t):
     engine.dispose()
 
 
+class TokenProvider:
+    """Stands in for an IAM token source (google.auth / boto3 generate_db_auth_token): hands
+    out the current token and a new one once it is older than half its lifetime."""
+
+    def __init__(self, lifetime, first=1):
+        self.lifetime, self.n, self.issued_at, self.issued = lifetime, first - 1, None, 0
+        self.lock = threading.Lock()
+
+    def token(self):
+        import time
+        with self.lock:
+            now = time.monotonic()
+            if self.issued_at is None or now - self.issued_at > self.lifetime / 2:
+                self.n, self.issued_at, self.issued = self.n + 1, now, self.issued + 1
+            return f"iam-token-{self.n}"
+
+
+def tokens_main(t):
+    import time
+    import sqlalchemy
+    from sqlalchemy import event, text
+
+    def url(password):
+        return sqlalchemy.engine.URL.create("postgresql+psycopg2", username=t["user"],
+                                            password=password, host=t["host"], port=t["port"],
+                                            database=t["db"])
+
+    def request(engine, case, **more):
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            emit(case=case, ok=True, **more)
+        except Exception as exc:
+            emit(case=case, ok=False, **more, **error_record(exc))
+
+    # A fixed password: fine until the token expires, then every new login fails.
+    static = sqlalchemy.create_engine(url(t["password"]), pool_size=1, max_overflow=1,
+                                      connect_args={"connect_timeout": 5})
+    held = static.connect()
+    held.execute(text("SELECT 1"))
+    emit(case="static_before_expiry", ok=True)
+
+    # A token refresh in do_connect (SQLAlchemy's recipe for IAM tokens), and pool_recycle
+    # so pooled connections log in again.
+    provider = TokenProvider(t["lifetime"])
+    refreshing = sqlalchemy.create_engine(url("unused"), pool_size=2, max_overflow=0,
+                                          pool_recycle=t["lifetime"] / 2,
+                                          connect_args={"connect_timeout": 5})
+
+    @event.listens_for(refreshing, "do_connect")
+    def provide_token(dialect, conn_rec, cargs, cparams):
+        cparams["password"] = provider.token()
+
+    for i in range(4):
+        request(refreshing, "refresh", request=i)
+    time.sleep(t["lifetime"] * 1.25)  # every token issued so far has expired
+
+    request(static, "static_after_expiry")  # the pool needs a second connection: login
+    try:
+        held.execute(text("SELECT 1"))
+        emit(case="held_after_expiry", ok=True)
+    except Exception as exc:
+        emit(case="held_after_expiry", ok=False, **error_record(exc))
+    held.close()
+    for i in range(4, 8):
+        request(refreshing, "refresh", request=i)
+    emit(event="tokens", issued=provider.issued)
+    static.dispose()
+    refreshing.dispose()
+
+
 def client_main(argv):
     what, t = argv[0], json.loads(argv[1])
-    (raw_main if what == "raw" else engine_main)(t)
+    {"raw": raw_main, "engine": engine_main, "tokens": tokens_main}[what](t)
     return 0
 
 

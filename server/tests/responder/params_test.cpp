@@ -141,3 +141,30 @@ TEST_CASE("parameters PG cannot type are errors", "[responder][params]") {
   CHECK(o.message() == "there is no parameter $1");
   CHECK(o.error()->position == 8);
 }
+
+TEST_CASE("statements fauxgres cannot answer still count their parameters", "[responder][params]") {
+  harness h;
+  struct {
+    const char* sql;
+    std::vector<std::uint32_t> declared;
+    types_list params;
+  } cases[] = {
+      {"UPDATE accounts SET balance = $1", {}, {25}},
+      {"UPDATE accounts SET balance = $2 WHERE id = $1", {}, {25, 25}},
+      {"INSERT INTO t (a, b) VALUES ($1::int4, $2)", {}, {23, 25}},
+      {"DELETE FROM t WHERE id = $1::bigint AND tag = $3::text[]", {}, {20, 25, 25}},
+      {"UPDATE t SET a = $1", {0}, {25}},
+      {"UPDATE t SET a = $1", {705}, {25}},
+      {"UPDATE t SET a = $1::int4", {20}, {20}},
+      {"INSERT INTO t VALUES ($1)", {23, 16}, {23, 16}},
+      {"CREATE TABLE t (a int)", {}, {}},
+  };
+  for (const auto& c : cases) {
+    INFO(c.sql);
+    auto ctx = h.make_context();
+    auto plan = analyse(c.sql, c.declared, ctx);
+    REQUIRE_FALSE(plan.error.has_value());
+    CHECK(plan.parameter_types == c.params);
+    CHECK_FALSE(plan.columns.has_value());
+  }
+}
