@@ -94,7 +94,7 @@ connection_snapshot connection::snapshot() const {
   auto now = server_.uptime();
   s.age = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                 opened_);
-  s.idle = now - session_.last_received_at();
+  if (auto since = session_.idle_since()) s.idle = now - *since;  // 0 while busy
   s.bytes_in = session_.bytes_received();
   s.bytes_out = session_.bytes_sent();
   return s;
@@ -178,7 +178,11 @@ void connection::drain_events() {
         break;
     }
   }
-  if (session_.logged_in()) stats.idle(id_, session_.idle_since(), server_.uptime());
+  // Only a change of idle state costs a clock read and a counter lookup.
+  if (session_.logged_in() && session_.idle_since() != reported_idle_since_) {
+    reported_idle_since_ = session_.idle_since();
+    stats.idle(id_, reported_idle_since_, server_.uptime());
+  }
 }
 
 void connection::arm_deadline() {

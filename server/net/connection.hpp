@@ -85,6 +85,7 @@ class connection : public std::enable_shared_from_this<connection> {
   std::unique_ptr<protocol::error_fields> terminate_;  // rare: kept off the connection
   bool cancel_requested_ = false;
   bool drop_requested_ = false;
+  std::optional<std::chrono::milliseconds> reported_idle_since_;  // last given to the stats
   bool auth_timed_out_ = false;
   bool deadline_fired_ = false;
   bool reading_ = false;  // waiting for the client's bytes: a rules change may wake it

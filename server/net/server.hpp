@@ -41,7 +41,7 @@ struct connection_snapshot {
   std::string state;              // session::to_string(state)
   char transaction_status = 'I';  // I, T or E
   std::chrono::milliseconds age{0};
-  std::chrono::milliseconds idle{0};  // since the client last sent something
+  std::chrono::milliseconds idle{0};  // since its last ReadyForQuery; 0 while a statement runs
   std::uint64_t bytes_in = 0;
   std::uint64_t bytes_out = 0;
 };

@@ -32,15 +32,13 @@ session::session(const server_context& server, connection_info connection, std::
       pid_(backend_pid),
       secret_(secret_key),
       random_(std::move(random)),
-      clock_(std::move(clock)),
-      last_received_at_(connection_.opened_at) {}
+      clock_(std::move(clock)) {}
 
 session::~session() = default;
 
 void session::receive(std::string_view bytes) {
   if (state_ == state::closed || state_ == state::hung) return;
   bytes_received_ += bytes.size();
-  if (server_.uptime) last_received_at_ = server_.uptime();
   idle_since_.reset();
   // reset_after bytes=: the read that reaches the limit is not answered.
   if (act_on(ask_faults(faults::hook::message))) return;

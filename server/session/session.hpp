@@ -129,8 +129,6 @@ class session {
   bool logged_in() const { return state_ == state::ready || state_ == state::waiting; }
   std::uint64_t bytes_received() const { return bytes_received_; }
   std::uint64_t bytes_sent() const { return bytes_sent_; }
-  // Uptime when the client last sent something (accept time before that).
-  std::chrono::milliseconds last_received_at() const { return last_received_at_; }
   // Uptime of the ReadyForQuery the session is waiting after, none while it works.
   std::optional<std::chrono::milliseconds> idle_since() const { return idle_since_; }
   // How long the session may stay idle from now: the earliest of idle_session_timeout /
@@ -222,7 +220,6 @@ class session {
   std::vector<event> events_;
   std::uint64_t bytes_received_ = 0;
   std::uint64_t bytes_sent_ = 0;
-  std::chrono::milliseconds last_received_at_{0};
   std::optional<std::chrono::milliseconds> idle_since_;
   std::uint64_t messages_received_ = 0;  // from the StartupMessage on
   std::string_view login_password_;      // while the auth rules are asked
