@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """/proc readings for scripts/bench.
 
-  proc_stats.py cpu PID            utime+stime+cutime+cstime of PID, in clock ticks
-  proc_stats.py cpu-tree PID       the same for PID plus utime+stime+cutime+cstime of every
-                                   live child (ppid == PID); exited, reaped children are in
-                                   PID's cutime/cstime
+  proc_stats.py cpu PID            "total kernel": utime+stime+cutime+cstime of PID, and
+                                   its kernel part stime+cstime, in clock ticks
+  proc_stats.py cpu-tree PID       the same for PID plus every live child (ppid == PID);
+                                   exited, reaped children are in PID's cutime/cstime
   proc_stats.py mem PID            "rss_kb pss_kb private_kb" from smaps_rollup
   proc_stats.py children-mem PID MATCH
                                    "count avg_rss_kb avg_pss_kb avg_private_kb" over the
@@ -23,9 +23,12 @@ def stat_fields(pid: int) -> list:
     return rest  # rest[0] is field 3 (state); field n is rest[n - 3]
 
 
-def cpu_ticks(pid: int) -> int:
+def cpu_ticks(pid: int) -> tuple:
+    """(total, kernel) ticks of PID and its reaped children."""
     f = stat_fields(pid)
-    return int(f[14 - 3]) + int(f[15 - 3]) + int(f[16 - 3]) + int(f[17 - 3])
+    user = int(f[14 - 3]) + int(f[16 - 3])
+    kernel = int(f[15 - 3]) + int(f[17 - 3])
+    return user + kernel, kernel
 
 
 def children(pid: int) -> list:
@@ -65,16 +68,17 @@ def main() -> int:
     if what == "ticks":
         print(os.sysconf("SC_CLK_TCK"))
     elif what == "cpu":
-        print(cpu_ticks(int(sys.argv[2])))
+        print("%d %d" % cpu_ticks(int(sys.argv[2])))
     elif what == "cpu-tree":
         pid = int(sys.argv[2])
-        total = cpu_ticks(pid)
+        total, kernel = cpu_ticks(pid)
         for child in children(pid):
             try:
-                total += cpu_ticks(child)
+                t, k = cpu_ticks(child)
+                total, kernel = total + t, kernel + k
             except (FileNotFoundError, ProcessLookupError):
                 pass  # exited between listing and reading: counted once reaped
-        print(total)
+        print(total, kernel)
     elif what == "mem":
         print("%d %d %d" % mem(int(sys.argv[2])))
     elif what == "children-mem":

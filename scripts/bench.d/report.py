@@ -5,6 +5,7 @@ repetitions, fauxgres/PostgreSQL ratios, and the targets.
 usage: report.py RUNS_TSV METRICS_TSV CLK_TCK
 
 RUNS_TSV rows:    server  mode  clients  transport  connect(0|1)  rep  tps  transactions  cpu_ticks
+                  kernel_ticks (the part of cpu_ticks spent in the kernel)
 METRICS_TSV rows: name  value   (ready_fauxgres_ms, ready_pg_ctl_ms, ready_pg_ms, rss_*...)
 """
 import statistics
@@ -46,21 +47,25 @@ def verdict(value, goal, higher_is_better):
 
 def main() -> int:
     runs_path, metrics_path, clk_tck = sys.argv[1], sys.argv[2], float(sys.argv[3])
-    runs = defaultdict(lambda: defaultdict(list))  # config -> server -> [(tps, us_per_txn)]
+    # config -> server -> [(tps, us_per_txn, kernel_us_per_txn, user_us_per_txn)]
+    runs = defaultdict(lambda: defaultdict(list))
     order = []
     with open(runs_path) as f:
         for line in f:
             parts = line.rstrip("\n").split("\t")
-            if len(parts) != 9:
+            if len(parts) != 10:
                 continue
-            server, mode, clients, transport, connect, _rep, tps, txns, ticks = parts
+            server, mode, clients, transport, connect, _rep, tps, txns, ticks, kticks = parts
             key = (mode, int(clients), transport, connect == "1")
             if key not in order:
                 order.append(key)
             tps_v = float(tps) if tps not in ("", "fail") else None
             txns_v = int(txns) if txns.isdigit() else 0
-            cpu_us = (int(ticks) / clk_tck * 1e6 / txns_v) if txns_v > 0 and ticks.isdigit() else None
-            runs[key][server].append((tps_v, cpu_us))
+            def per_txn(t):
+                return (int(t) / clk_tck * 1e6 / txns_v) if txns_v > 0 and t.isdigit() else None
+            total, kernel = per_txn(ticks), per_txn(kticks)
+            user = total - kernel if total is not None and kernel is not None else None
+            runs[key][server].append((tps_v, total, kernel, user))
     metrics = defaultdict(list)
     with open(metrics_path) as f:
         for line in f:
@@ -94,6 +99,21 @@ def main() -> int:
                 worst["cpu16"] = cr if worst["cpu16"] is None else max(worst["cpu16"], cr)
         print(f"| {mode} | {clients} | {transport} | {fmt(ft)} | {fmt(pt)} | {fmt(tr, 2)}× "
               f"| {fmt(fc, 1)} | {fmt(pc, 1)} | {fmt(cr, 2)}× |")
+
+    print("\n### Where the server CPU goes, 16 clients (medians, µs per transaction)\n")
+    print("The last column is fauxgres's kernel time alone over PostgreSQL's whole cost: the "
+          "lowest CPU ratio any user-space work could reach.\n")
+    print("| mode | transport | fauxgres user | fauxgres kernel | PG user | PG kernel "
+          "| fauxgres kernel ÷ PG total |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for key in order:
+        mode, clients, transport, connect = key
+        if connect or clients < 16:
+            continue
+        fu, fk = med(key, "fauxgres", 3), med(key, "fauxgres", 2)
+        pu, pk, pc = med(key, "pg", 3), med(key, "pg", 2), med(key, "pg", 1)
+        print(f"| {mode} | {transport} | {fmt(fu, 1)} | {fmt(fk, 1)} | {fmt(pu, 1)} | {fmt(pk, 1)} "
+              f"| {fmt(ratio(fk, pc), 2)}× |")
 
     print("\n### New connections (pgbench -C: connect, SELECT 1, disconnect; medians)\n")
     print("| mode | clients | transport | fauxgres conn/s | PG conn/s | ratio | fauxgres CPU µs/conn "

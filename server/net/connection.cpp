@@ -6,6 +6,8 @@
 #include <openssl/rand.h>
 #include <sys/socket.h>
 
+#include <cstring>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -215,7 +217,8 @@ awaitable<bool> connection::flush() {
   if (out.empty()) co_return true;
   boost::system::error_code ec;
   if (tls_) {
-    std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, asio::buffer(out), use_tuple);
+    std::tie(ec, std::ignore) =
+        co_await asio::async_write(tls_->stream, asio::buffer(out), use_tuple);
   } else {
     // Most replies fit the socket buffer: write directly, fall back to waiting.
     std::size_t written = socket_.write_some(asio::buffer(out), ec);
@@ -232,31 +235,45 @@ awaitable<bool> connection::flush() {
   co_return true;
 }
 
+std::string_view connection::with_rest_of_read(std::size_t n) {
+  // The inline buffer filled up: more may be waiting. Read it behind a copy in the shared
+  // buffer, so the session sees one read as large as PG's would be.
+  auto& buffer = server_.read_buffer_;
+  std::memcpy(buffer.data(), inbox_.data(), n);
+  boost::system::error_code ec;
+  auto more = socket_.read_some(asio::buffer(buffer.data() + n, buffer.size() - n), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    more = 0;
+  } else if (ec) {
+    more = 0;
+    deferred_outcome_ = outcome_of(ec);  // given on the next read, after these bytes
+  }
+  return {buffer.data(), n + more};
+}
+
 awaitable<connection::read_outcome> connection::read_more() {
   // An interrupt that came while nothing waited (during a write) is handled first.
   if (interrupt_pending()) co_return read_outcome::interrupted;
+  if (deferred_outcome_ != read_outcome::data)
+    co_return std::exchange(deferred_outcome_, read_outcome::data);
   if (shaping()) co_return co_await read_more_shaped();  // network faults in effect
   boost::system::error_code ec;
   std::size_t n = 0;
   if (tls_) {
-    if (tls_buffer_.empty()) tls_buffer_.resize(16384);
     reading_ = true;
-    std::tie(ec, n) = co_await tls_->async_read_some(asio::buffer(tls_buffer_), use_tuple);
+    std::tie(ec, n) = co_await tls_->stream.async_read_some(asio::buffer(tls_->buffer), use_tuple);
     reading_ = false;
-    if (!ec) session_.receive(std::string_view(tls_buffer_.data(), n));
+    if (!ec) session_.receive(std::string_view(tls_->buffer.data(), n));
   } else {
-    // Wait for readability, then read into the server's shared buffer: an idle
-    // connection holds no read buffer of its own.
+    // Read into a small inline buffer, which holds a typical query: unlike async_wait,
+    // async_read_some needs no epoll_ctl per read. Bigger reads continue in the server's
+    // shared buffer, so an idle connection keeps no large buffer.
     reading_ = true;
-    std::tie(ec) = co_await socket_.async_wait(socket_type::wait_read, use_tuple);
+    std::tie(ec, n) = co_await socket_.async_read_some(asio::buffer(inbox_), use_tuple);
     reading_ = false;
-    if (!ec) {
-      auto& buffer = server_.read_buffer_;
-      n = socket_.read_some(asio::buffer(buffer), ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again)
-        co_return read_outcome::data;
-      if (!ec) session_.receive(std::string_view(buffer.data(), n));
-    }
+    if (!ec)
+      session_.receive(n < inbox_.size() ? std::string_view(inbox_.data(), n)
+                                         : with_rest_of_read(n));
   }
   if (!ec) co_return read_outcome::data;
   if (ec == asio::error::operation_aborted) co_return read_outcome::interrupted;
@@ -282,9 +299,8 @@ awaitable<bool> connection::start_tls() {
         it != server_.test_certificates_->by_name.end())
       setup = &it->second;
   }
-  tls_ = std::make_unique<asio::ssl::stream<shaped_stream>>(shaped_stream(*this, socket_),
-                                                            *setup->context);
-  std::tie(ec) = co_await tls_->async_handshake(asio::ssl::stream_base::server, use_tuple);
+  tls_ = std::make_unique<tls_session>(shaped_stream(*this, socket_), *setup->context);
+  std::tie(ec) = co_await tls_->stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
   if (ec) {
     close_reason_ = "TLS handshake failed: " + ec.message();
     co_return false;
@@ -315,7 +331,7 @@ awaitable<void> connection::close(bool reset, bool peer_closed) {
     wait_timer_.async_wait([self = weak_from_this()](boost::system::error_code ec) {
       if (auto c = self.lock(); c && !ec) c->socket_.cancel();
     });
-    co_await tls_->async_shutdown(use_tuple);
+    co_await tls_->stream.async_shutdown(use_tuple);
     wait_timer_.cancel();
   }
   if (net_ && shaping()) co_await slow_close(peer_closed);  // the FIN (or RST) waits

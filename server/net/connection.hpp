@@ -2,6 +2,7 @@
 // carries out the session's actions (send, read, TLS, wait, close by FIN or RST).
 #pragma once
 
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -69,6 +70,7 @@ class connection : public std::enable_shared_from_this<connection> {
   error_code end_by_network(bool reset, std::string_view by);  // closes now
   boost::asio::awaitable<void> slow_close(bool peer_closed);
   read_outcome outcome_of(const error_code& ec) const;
+  std::string_view with_rest_of_read(std::size_t n);  // after a full inline read
 
   server& server_;
   socket_type socket_;
@@ -76,8 +78,13 @@ class connection : public std::enable_shared_from_this<connection> {
   std::string peer_;
   std::uint64_t id_;
   session::session session_;
-  std::unique_ptr<boost::asio::ssl::stream<shaped_stream>> tls_;
-  std::vector<char> tls_buffer_;
+  struct tls_session {
+    tls_session(shaped_stream next, boost::asio::ssl::context& context)
+        : stream(std::move(next), context) {}
+    boost::asio::ssl::stream<shaped_stream> stream;
+    std::array<char, 16384> buffer;
+  };
+  std::unique_ptr<tls_session> tls_;  // once TLS is negotiated
   boost::asio::steady_timer wait_timer_;
   boost::asio::steady_timer deadline_timer_;  // authentication_timeout, then session deadlines
   std::chrono::steady_clock::time_point opened_;
@@ -89,8 +96,10 @@ class connection : public std::enable_shared_from_this<connection> {
   bool auth_timed_out_ = false;
   bool deadline_fired_ = false;
   bool reading_ = false;  // waiting for the client's bytes: a rules change may wake it
-  std::uint64_t net_generation_ = ~std::uint64_t(0);  // the engine's rules last looked at
-  std::unique_ptr<network_state> net_;                // only once a network rule existed
+  read_outcome deferred_outcome_ = read_outcome::data;  // an end met after data
+  std::uint64_t net_generation_ = ~std::uint64_t(0);    // the engine's rules last looked at
+  std::unique_ptr<network_state> net_;                  // only once a network rule existed
+  std::array<char, 48> inbox_;                          // holds a typical query; see read_more
 };
 
 }  // namespace fauxgres::net

@@ -353,7 +353,8 @@ awaitable<bool> connection::flush_shaped_now() {
   if (out.empty()) co_return true;
   error_code ec;
   if (tls_)
-    std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, asio::buffer(out), use_tuple);
+    std::tie(ec, std::ignore) =
+        co_await asio::async_write(tls_->stream, asio::buffer(out), use_tuple);
   else
     ec = co_await write_shaped(out);
   if (ec) co_return false;
@@ -363,10 +364,9 @@ awaitable<bool> connection::flush_shaped_now() {
 
 awaitable<connection::read_outcome> connection::read_more_shaped() {
   if (tls_) {
-    if (tls_buffer_.empty()) tls_buffer_.resize(16384);
-    auto [ec, n] = co_await tls_->async_read_some(asio::buffer(tls_buffer_), use_tuple);
+    auto [ec, n] = co_await tls_->stream.async_read_some(asio::buffer(tls_->buffer), use_tuple);
     if (ec) co_return outcome_of(ec);
-    session_.receive(std::string_view(tls_buffer_.data(), n));
+    session_.receive(std::string_view(tls_->buffer.data(), n));
     co_return read_outcome::data;
   }
   auto [ec, data] = co_await read_shaped(std::numeric_limits<std::size_t>::max());

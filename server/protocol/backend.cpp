@@ -22,13 +22,15 @@ void backend_writer::end(std::size_t length_at) {
 
 void backend_writer::put_int16(std::int16_t v) {
   const auto u = static_cast<std::uint16_t>(v);
-  out_.push_back(static_cast<char>(u >> 8));
-  out_.push_back(static_cast<char>(u & 0xff));
+  const char bytes[2] = {static_cast<char>(u >> 8), static_cast<char>(u & 0xff)};
+  out_.append(bytes, sizeof bytes);
 }
 
 void backend_writer::put_int32(std::int32_t v) {
   const auto u = static_cast<std::uint32_t>(v);
-  for (int shift = 24; shift >= 0; shift -= 8) out_.push_back(static_cast<char>(u >> shift));
+  const char bytes[4] = {static_cast<char>(u >> 24), static_cast<char>(u >> 16),
+                         static_cast<char>(u >> 8), static_cast<char>(u)};
+  out_.append(bytes, sizeof bytes);
 }
 
 void backend_writer::put_cstring(std::string_view s) {

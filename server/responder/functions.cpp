@@ -224,12 +224,12 @@ datum call_builtin(const function_signature& f, std::span<const datum> args, eva
       return text_datum(result, ctx.session_settings.get(args[0].s).value_or(new_value));
     }
     case builtin::now:
-      return text_datum(result, format_timestamptz(ctx.transaction_start, env.timezone_offset()));
+      return text_datum(result, format_timestamptz(ctx.now(), env.timezone_offset()));
     case builtin::statement_timestamp:
     case builtin::clock_timestamp:
-      return text_datum(result, format_timestamptz(ctx.statement_start, env.timezone_offset()));
+      return text_datum(result, format_timestamptz(ctx.statement_start(), env.timezone_offset()));
     case builtin::pg_postmaster_start_time:
-      return text_datum(result, format_timestamptz(ctx.transaction_start, env.timezone_offset()));
+      return text_datum(result, format_timestamptz(ctx.now(), env.timezone_offset()));
     case builtin::pg_backend_pid:
       return int_datum(result, ctx.backend_pid);
     case builtin::pg_sleep: {
@@ -297,7 +297,7 @@ std::uint32_t sql_value_type(std::string_view name) {
 datum sql_value(std::string_view name, int precision, eval_env& env) {
   context& ctx = env.ctx;
   const std::uint32_t type = sql_value_type(name);
-  const auto when = with_precision(ctx.transaction_start, precision);
+  const auto when = with_precision(ctx.now(), precision);
   const int tz = env.timezone_offset();
   if (name == "current_date") return text_datum(type, format_date(when, tz));
   if (name == "current_time") return text_datum(type, format_time(when, tz, true));

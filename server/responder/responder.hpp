@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -48,10 +49,22 @@ struct context {
   std::string_view database;
   std::int32_t backend_pid = 0;
   char transaction_status = 'I';  // 'I', 'T' or 'E' before the statement runs
-  std::chrono::system_clock::time_point transaction_start;  // now()
-  std::chrono::system_clock::time_point statement_start;    // clock_timestamp() base
+  // When the transaction began; outside one, now() is the statement's start.
+  std::optional<std::chrono::system_clock::time_point> transaction_start;
+  const std::function<std::chrono::system_clock::time_point()>* clock = nullptr;
   const fixtures* user_fixtures = nullptr;
   bool read_only = false;  // writes fail with 25006 (failover fault)
+
+  // statement_timestamp() and clock_timestamp(): the clock is read at the first use only,
+  // so the many statements that ask no time read none.
+  std::chrono::system_clock::time_point statement_start() const {
+    if (!statement_start_) statement_start_ = clock ? (*clock)() : std::chrono::system_clock::now();
+    return *statement_start_;
+  }
+  std::chrono::system_clock::time_point now() const {  // now(), current_timestamp
+    return transaction_start ? *transaction_start : statement_start();
+  }
+  mutable std::optional<std::chrono::system_clock::time_point> statement_start_;
 };
 
 // Result of analysing one statement (Parse / Describe).

@@ -110,7 +110,7 @@ std::optional<protocol::error_fields> settings::check_settable(std::string_view 
 }
 
 void settings::before_change() {
-  dirty_ = true;
+  changed();
   if (!in_transaction_) return;
   std::shared_ptr<const snapshot> now;
   auto current = [&] {
@@ -154,7 +154,7 @@ std::optional<protocol::error_fields> settings::apply_startup(std::string_view n
   } else {
     custom_names_.emplace(key, std::string(name));
   }
-  dirty_ = true;
+  changed();
   session_.erase(key);
   reset_[key] = std::move(normalised);
   return std::nullopt;
@@ -317,7 +317,7 @@ void settings::transaction_begin() {
 }
 
 void settings::transaction_commit() {
-  if (!local_.empty()) dirty_ = true;
+  if (!local_.empty()) changed();
   local_.clear();
   in_transaction_ = false;
   transaction_state_.reset();
@@ -327,9 +327,9 @@ void settings::transaction_commit() {
 void settings::transaction_rollback() {
   if (transaction_state_) {
     session_ = transaction_state_->session;
-    dirty_ = true;
+    changed();
   }
-  if (!local_.empty()) dirty_ = true;
+  if (!local_.empty()) changed();
   local_.clear();
   in_transaction_ = false;
   transaction_state_.reset();
@@ -357,7 +357,7 @@ bool settings::rollback_to_savepoint(std::string_view name) {
       if (savepoints_[i].state) {
         session_ = savepoints_[i].state->session;
         local_ = savepoints_[i].state->local;
-        dirty_ = true;
+        changed();
         // The savepoint stays; it is again "unchanged since creation".
         savepoints_[i].state.reset();
       }

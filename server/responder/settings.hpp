@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -74,6 +75,8 @@ class settings {
 
   const std::string& user() const { return user_; }
   bool superuser() const { return superuser_; }
+  // Changes whenever a value may have changed: callers cache what they read per statement.
+  std::uint32_t version() const { return version_; }
 
  private:
   using value_map = std::map<std::string, std::string, std::less<>>;
@@ -91,6 +94,10 @@ class settings {
                                                        std::string_view lower_name,
                                                        bool fatal) const;
   void before_change();
+  void changed() {
+    dirty_ = true;
+    ++version_;
+  }
 
   std::string user_;
   std::string server_version_;
@@ -107,6 +114,7 @@ class settings {
   // of 13 strings per session would dominate an idle connection's memory).
   mutable std::array<std::size_t, reported_parameter_count> last_reported_{};
   mutable bool dirty_ = true;
+  std::uint32_t version_ = 0;
 };
 
 }  // namespace fauxgres::responder

@@ -37,13 +37,24 @@ faults::connection_facts session::facts(std::string& application,
 }
 
 faults::verdict session::ask_faults(faults::hook h, std::string_view statement) {
+  if (!rules_listen(h)) return {};
   auto* engine = server_.faults;
-  if (!engine || !engine->listens_to(h)) return {};
   auto now = server_.uptime ? server_.uptime() : std::chrono::milliseconds(0);
   std::string application;
   auto f = facts(application, now);
   f.statement = statement;
   return engine->decide(h, f, connection_.id, now);
+}
+
+bool session::rules_listen(faults::hook h) const {
+  return server_.faults && server_.faults->listens_to(h);
+}
+
+const faults::verdict& session::query_verdict(std::string_view statement,
+                                              std::optional<faults::verdict>& storage) {
+  static const faults::verdict none;
+  if (!rules_listen(faults::hook::query)) return none;
+  return storage.emplace(ask_faults(faults::hook::query, statement));
 }
 
 bool session::message_arrived() {
@@ -120,6 +131,7 @@ void session::begin_wait(std::chrono::milliseconds duration, resume then) {
 
 void session::arm_fault_deadline() {
   fault_deadline_.reset();
+  if (!rules_listen(faults::hook::ready)) return;
   auto v = ask_faults(faults::hook::ready);
   if (v.what == faults::verdict::kind::deadline && v.then) {
     v.after = std::max(v.after, std::chrono::milliseconds(1));

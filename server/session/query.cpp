@@ -15,14 +15,22 @@ struct overloaded : Ts... {
   using Ts::operator()...;
 };
 
-std::vector<protocol::field_description> describe_columns(
+// The RowDescription fields, valid until the next call: one reused buffer per thread
+// saves allocations on every Describe.
+std::span<const protocol::field_description> describe_columns(
     const std::vector<responder::column>& columns, const std::vector<std::int16_t>& formats) {
-  std::vector<protocol::field_description> fields;
-  fields.reserve(columns.size());
+  thread_local std::vector<protocol::field_description> fields;
+  fields.resize(columns.size());
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const auto& c = columns[i];
-    fields.push_back({c.name, c.table_oid, c.column_attr, c.type_oid, c.type_len, c.type_mod,
-                      i < formats.size() ? formats[i] : std::int16_t{0}});
+    auto& f = fields[i];
+    f.name.assign(c.name);
+    f.table_oid = c.table_oid;
+    f.column_attr = c.column_attr;
+    f.type_oid = c.type_oid;
+    f.type_len = c.type_len;
+    f.type_mod = c.type_mod;
+    f.format = i < formats.size() ? formats[i] : std::int16_t{0};
   }
   return fields;
 }
@@ -43,15 +51,12 @@ protocol::error_fields no_binary_output(std::uint32_t oid) {
 }  // namespace
 
 responder::context session::make_context() {
-  auto now = clock_();
-  return responder::context{*settings_,
-                            user_,
-                            database_,
-                            pid_,
-                            tx_status_,
-                            tx_status_ == 'I' ? now : transaction_start_,
-                            now,
-                            server_.fixtures,
+  std::optional<std::chrono::system_clock::time_point> transaction_start;
+  if (tx_status_ != 'I') transaction_start = transaction_start_;
+  return responder::context{*settings_,       user_,
+                            database_,        pid_,
+                            tx_status_,       transaction_start,
+                            &clock_,          server_.fixtures,
                             server_.read_only};
 }
 
@@ -142,7 +147,8 @@ void session::run_simple_statements() {
           protocol::errors::transaction_aborted(protocol::errors::aborted_in::simple_query));
       return finish_simple_query();
     }
-    auto verdict = ask_faults(faults::hook::query, text);
+    std::optional<faults::verdict> asked;
+    const auto& verdict = query_verdict(text, asked);
     ++statements_run_;
     if (act_on(verdict)) return;
     if (verdict.what == faults::verdict::kind::error) {
@@ -328,12 +334,20 @@ void session::handle_bind(protocol::bind& message) {
                                  " columns"};
     return extended_error(e);
   }
+  auto result_format = [&](std::size_t i) -> std::int16_t {
+    return result_formats.empty()       ? 0
+           : result_formats.size() == 1 ? result_formats[0]
+                                        : result_formats[i];
+  };
+  bool any_binary = false;
   for (std::size_t i = 0; i < columns; ++i) {
-    std::int16_t f = result_formats.empty()       ? 0
-                     : result_formats.size() == 1 ? result_formats[0]
-                                                  : result_formats[i];
+    std::int16_t f = result_format(i);
     if (f != 0 && f != 1) return extended_error(protocol::errors::unsupported_format_code(f));
-    p.formats.push_back(f);
+    any_binary |= f == 1;
+  }
+  if (any_binary) {
+    p.formats.reserve(columns);
+    for (std::size_t i = 0; i < columns; ++i) p.formats.push_back(result_format(i));
   }
   if (!message.portal.empty() && portals_.contains(message.portal)) {
     return extended_error(protocol::errors::portal_already_exists(message.portal));
@@ -394,7 +408,8 @@ void session::handle_execute(const protocol::execute& message) {
       writer().empty_query_response();
       return;
     }
-    auto verdict = ask_faults(faults::hook::query, p.plan->text);
+    std::optional<faults::verdict> asked;
+    const auto& verdict = query_verdict(p.plan->text, asked);
     ++statements_run_;
     if (act_on(verdict)) return;
     if (verdict.what == faults::verdict::kind::error) {

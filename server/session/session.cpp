@@ -1,7 +1,9 @@
 // The session's core: input dispatch by state, state transitions, closing, timers.
 #include "session/session_parts.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <limits>
 
 namespace fauxgres::session {
 
@@ -42,8 +44,14 @@ void session::receive(std::string_view bytes) {
   idle_since_.reset();
   // reset_after bytes=: the read that reaches the limit is not answered.
   if (act_on(ask_faults(faults::hook::message))) return;
-  in_.append(bytes);
+  if (!in_.empty()) {
+    in_.append(bytes);
+    return process();
+  }
+  // Most reads hold whole messages: parse them in place, and keep only a partial one.
+  borrowed_ = bytes;
   process();
+  keep_unconsumed_input();  // (a closed session's process() returns early)
 }
 
 void session::process() {
@@ -67,7 +75,15 @@ void session::process() {
   }
   // Like PG's 8 KB output buffer: a long pipeline without Flush still gets sent.
   if (out_.size() - sendable_ > 8192) make_sendable();
-  if (in_pos_ == in_.size()) {
+  keep_unconsumed_input();
+}
+
+void session::keep_unconsumed_input() {
+  if (borrowed_.data()) {
+    in_.assign(borrowed_.substr(in_pos_));
+    borrowed_ = {};
+    in_pos_ = 0;
+  } else if (in_pos_ == in_.size()) {
     // Idle sessions hold no buffers: thousands of pooled connections stay cheap.
     std::string().swap(in_);
     in_pos_ = 0;
@@ -159,15 +175,30 @@ std::chrono::milliseconds parse_guc_milliseconds(std::string_view text) {
 
 }  // namespace
 
+const session::timeout_settings& session::timeouts() const {
+  if (timeouts_.settings_version != settings_->version()) {
+    auto read = [&](std::string_view name) {
+      auto ms = parse_guc_milliseconds(settings_->get(name).value_or("0")).count();
+      return static_cast<std::int32_t>(
+          std::min<std::int64_t>(ms, std::numeric_limits<std::int32_t>::max()));
+    };
+    timeouts_.statement = read("statement_timeout");
+    timeouts_.idle_session = read("idle_session_timeout");
+    timeouts_.idle_in_transaction = read("idle_in_transaction_session_timeout");
+    timeouts_.settings_version = settings_->version();
+  }
+  return timeouts_;
+}
+
 std::chrono::milliseconds session::idle_limit() const {
   if (state_ != state::ready || !settings_) return std::chrono::milliseconds(0);
-  auto name = tx_status_ == 'I' ? "idle_session_timeout" : "idle_in_transaction_session_timeout";
-  return parse_guc_milliseconds(settings_->get(name).value_or("0"));
+  const auto& t = timeouts();
+  return std::chrono::milliseconds(tx_status_ == 'I' ? t.idle_session : t.idle_in_transaction);
 }
 
 std::chrono::milliseconds session::statement_timeout() const {
   if (!settings_) return std::chrono::milliseconds(0);
-  return parse_guc_milliseconds(settings_->get("statement_timeout").value_or("0"));
+  return std::chrono::milliseconds(timeouts().statement);
 }
 
 std::string session::application_name() const {

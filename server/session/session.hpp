@@ -140,6 +140,7 @@ class session {
   struct pending_simple;
 
   void process();
+  void keep_unconsumed_input();  // after processing: what was not consumed stays, owned
   void transition(state to);
   void close_with(const protocol::error_fields* error, std::string_view reason,
                   action::kind how = action::kind::close);
@@ -151,6 +152,10 @@ class session {
   // Fault rules (faults.cpp).
   faults::connection_facts facts(std::string& application, std::chrono::milliseconds now) const;
   faults::verdict ask_faults(faults::hook h, std::string_view statement = {});
+  bool rules_listen(faults::hook h) const;  // cheap: checked before building facts
+  // The query rules' verdict, kept in `storage`; a shared empty one when none listens.
+  const faults::verdict& query_verdict(std::string_view statement,
+                                       std::optional<faults::verdict>& storage);
   bool message_arrived();  // counts a frontend message; true if a rule ended the connection
   bool passwords_decided_by_rules() const;
   bool superuser() const;
@@ -158,9 +163,17 @@ class session {
   void arm_fault_deadline();
   enum class resume { statement, authentication, login };
   void begin_wait(std::chrono::milliseconds duration, resume then);
-  std::string_view input() const { return std::string_view(in_).substr(in_pos_); }
+  std::string_view input() const {
+    return (borrowed_.data() ? borrowed_ : std::string_view(in_)).substr(in_pos_);
+  }
   void consume(std::size_t n) { in_pos_ += n; }
-  protocol::backend_writer writer() { return protocol::backend_writer(out_); }
+  protocol::backend_writer writer() {
+    // One allocation for a typical answer instead of several as it grows; the buffer is
+    // freed again once sent, so idle sessions hold none.
+    if (out_.capacity() < typical_answer_bytes) out_.reserve(typical_answer_bytes);
+    return protocol::backend_writer(out_);
+  }
+  static constexpr std::size_t typical_answer_bytes = 256;
 
   // Startup and authentication (startup.cpp).
   bool process_startup_packet();
@@ -203,6 +216,15 @@ class session {
   void end_implicit_transaction();
   responder::context make_context();
   std::chrono::milliseconds statement_timeout() const;
+  // The timeout settings in milliseconds, re-read only after the settings changed: the
+  // session consults them at every statement and every ReadyForQuery.
+  struct timeout_settings {
+    std::uint32_t settings_version = ~std::uint32_t(0);
+    std::int32_t statement = 0;
+    std::int32_t idle_session = 0;
+    std::int32_t idle_in_transaction = 0;
+  };
+  const timeout_settings& timeouts() const;
 
   const server_context& server_;
   connection_info connection_;
@@ -214,7 +236,8 @@ class session {
   state state_ = state::startup;
   action next_;
   std::string in_;
-  std::size_t in_pos_ = 0;  // bytes of in_ already consumed
+  std::size_t in_pos_ = 0;     // bytes of the input already consumed
+  std::string_view borrowed_;  // during receive(): the caller's bytes, parsed in place
   std::string out_;
   std::size_t sendable_ = 0;
   std::vector<event> events_;
@@ -245,6 +268,7 @@ class session {
 
   // Logged-in state.
   std::unique_ptr<responder::settings> settings_;
+  mutable timeout_settings timeouts_;
   char tx_status_ = 'I';
   bool skip_until_sync_ = false;
   std::chrono::system_clock::time_point transaction_start_;

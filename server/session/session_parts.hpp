@@ -10,7 +10,7 @@ namespace fauxgres::session {
 struct session::portal {
   std::shared_ptr<const responder::statement_plan> plan;
   std::vector<responder::value> parameters;
-  std::vector<std::int16_t> formats;  // one per result column
+  std::vector<std::int16_t> formats;  // one per result column; empty when all are text
   bool evaluated = false;             // the responder ran at Bind (its result waits for Execute)
   bool executed = false;
   bool completed = false;

@@ -366,3 +366,35 @@ TEST_CASE("savepoints restore settings", "[responder][settings]") {
   s.transaction_rollback();
   CHECK(s.get("application_name") == "");
 }
+
+TEST_CASE("version() changes with every change of a value, and only then",
+          "[responder][settings]") {
+  settings s("app", "15.20", false);
+  auto v = s.version();
+  auto changed = [&] {
+    bool moved = s.version() != v;
+    v = s.version();
+    return moved;
+  };
+  s.get("statement_timeout");
+  s.show("statement_timeout");
+  CHECK_FALSE(changed());
+  REQUIRE_FALSE(s.set("statement_timeout", "5s"));
+  CHECK(changed());
+  REQUIRE_FALSE(s.reset("statement_timeout"));
+  CHECK(changed());
+  s.transaction_begin();
+  CHECK_FALSE(changed());
+  REQUIRE_FALSE(s.set("statement_timeout", "1s", true));
+  CHECK(changed());
+  s.transaction_commit();  // SET LOCAL ends
+  CHECK(changed());
+  CHECK(s.get("statement_timeout") == "0");
+  s.transaction_begin();
+  REQUIRE_FALSE(s.set("work_mem", "8MB"));
+  CHECK(changed());
+  s.transaction_rollback();
+  CHECK(changed());
+  s.discard_all();
+  CHECK(changed());
+}

@@ -46,7 +46,8 @@ class harness {
   }
 
   context make_context() {
-    return context{settings_, user_, database_, 4242, status_, now_, now_, fixtures_, read_only_};
+    return context{settings_, user_,   database_, 4242,      status_,
+                   now_,      &clock_, fixtures_, read_only_};
   }
 
   // Analyse + execute, applying transaction control as the session does.
@@ -106,6 +107,7 @@ class harness {
   settings settings_;
   char status_ = 'I';
   std::chrono::system_clock::time_point now_;
+  std::function<std::chrono::system_clock::time_point()> clock_ = [this] { return now_; };
   const fixtures* fixtures_ = nullptr;
   bool read_only_ = false;
 };

@@ -428,6 +428,51 @@ TEST_CASE("session end: Terminate, bad message types, termination, idle timeouts
   }
 }
 
+TEST_CASE("timeouts read once are re-read after SET, RESET, ROLLBACK and ROLLBACK TO") {
+  harness h;
+  h.login();
+  CHECK(h.s->deadline() == std::chrono::milliseconds(0));  // read and kept
+  h.feed(query("SET idle_session_timeout = '3s'"));
+  CHECK(h.s->deadline() == std::chrono::milliseconds(3000));
+  h.feed(query("RESET idle_session_timeout"));
+  CHECK(h.s->deadline() == std::chrono::milliseconds(0));
+
+  h.feed(query("BEGIN"));
+  h.feed(query("SET LOCAL idle_in_transaction_session_timeout = 700"));
+  CHECK(h.s->deadline() == std::chrono::milliseconds(700));
+  h.feed(query("SAVEPOINT a"));
+  h.feed(query("SET idle_in_transaction_session_timeout = 900"));
+  CHECK(h.s->deadline() == std::chrono::milliseconds(900));
+  h.feed(query("ROLLBACK TO SAVEPOINT a"));
+  CHECK(h.s->deadline() == std::chrono::milliseconds(700));
+  h.feed(query("ROLLBACK"));
+  h.feed(query("BEGIN"));
+  CHECK(h.s->deadline() == std::chrono::milliseconds(0));  // SET LOCAL ended with it
+  h.feed(query("COMMIT"));
+
+  h.feed(query("SET statement_timeout = '50ms'"));
+  h.s->receive(query("SELECT pg_sleep(1)"));
+  CHECK(h.s->next_action().wait_for == std::chrono::milliseconds(50));
+}
+
+TEST_CASE("a read that ends inside a message keeps the part for the next read") {
+  harness h;
+  h.login();
+  const std::string second = query("SELECT 2");
+  auto out = h.feed(query("SELECT 1") + second.substr(0, 6));
+  REQUIRE(types_of(out) == "TDCZ");
+  CHECK(out[1].body == std::string("\0\1\0\0\0\1"
+                                   "1",
+                                   7));
+  out = h.feed(second.substr(6));
+  REQUIRE(types_of(out) == "TDCZ");
+  CHECK(out[1].body == std::string("\0\1\0\0\0\1"
+                                   "2",
+                                   7));
+  // Whole messages again after the held part was used up.
+  CHECK(types_of(h.feed(query("SELECT 3") + query("SELECT 4"))) == "TDCZTDCZ");
+}
+
 TEST_CASE("termination during startup is silent, as PG during authentication") {
   harness h;
   h.config.users.push_back({"app", "pw", auth::method::password, false});
