@@ -19,6 +19,12 @@ class writer {
     if (!labels.empty()) out_ += "{" + std::string(labels) + "}";
     out_ += " " + std::to_string(value) + "\n";
   }
+  // A family of one unlabelled sample.
+  void single(std::string_view name, std::string_view type, std::string_view help,
+              std::uint64_t value) {
+    family(name, type, help);
+    sample(name, value);
+  }
   std::string take() { return std::move(out_); }
 
  private:
@@ -50,14 +56,11 @@ std::string escape_label(std::string_view value) {
 std::string render_metrics(const observe::stats& stats, const faults::engine& rules,
                            std::chrono::milliseconds uptime) {
   writer w;
-  w.family("fauxgres_connections_current", "gauge", "Connections open now.");
-  w.sample("fauxgres_connections_current", stats.current);
-  w.family("fauxgres_connections_peak", "gauge", "Most connections open at once.");
-  w.sample("fauxgres_connections_peak", stats.peak);
-  w.family("fauxgres_connections_accepted_total", "counter", "Connections accepted.");
-  w.sample("fauxgres_connections_accepted_total", stats.accepted);
-  w.family("fauxgres_connections_closed_total", "counter", "Connections closed.");
-  w.sample("fauxgres_connections_closed_total", stats.closed);
+  w.single("fauxgres_connections_current", "gauge", "Connections open now.", stats.current);
+  w.single("fauxgres_connections_peak", "gauge", "Most connections open at once.", stats.peak);
+  w.single("fauxgres_connections_accepted_total", "counter", "Connections accepted.",
+           stats.accepted);
+  w.single("fauxgres_connections_closed_total", "counter", "Connections closed.", stats.closed);
   w.family("fauxgres_listener_connections_current", "gauge", "Connections open now, by listener.");
   for (const auto& [name, n] : stats.current_by_listener)
     w.sample("fauxgres_listener_connections_current", n, label("listener", name));
@@ -65,12 +68,11 @@ std::string render_metrics(const observe::stats& stats, const faults::engine& ru
            "Most connections open at once, by listener.");
   for (const auto& [name, n] : stats.peak_by_listener)
     w.sample("fauxgres_listener_connections_peak", n, label("listener", name));
-  w.family("fauxgres_logins_total", "counter", "Sessions that logged in.");
-  w.sample("fauxgres_logins_total", stats.logins);
-  w.family("fauxgres_auth_failures_total", "counter", "Logins refused for the password or role.");
-  w.sample("fauxgres_auth_failures_total", stats.auth_failures);
-  w.family("fauxgres_cancel_requests_total", "counter", "CancelRequest connections.");
-  w.sample("fauxgres_cancel_requests_total", stats.cancel_requests);
+  w.single("fauxgres_logins_total", "counter", "Sessions that logged in.", stats.logins);
+  w.single("fauxgres_auth_failures_total", "counter", "Logins refused for the password or role.",
+           stats.auth_failures);
+  w.single("fauxgres_cancel_requests_total", "counter", "CancelRequest connections.",
+           stats.cancel_requests);
   w.family("fauxgres_connections_rejected_total", "counter",
            "Connections turned away before logging in, by reason.");
   for (const auto& [reason, n] : stats.rejections())
@@ -82,10 +84,9 @@ std::string render_metrics(const observe::stats& stats, const faults::engine& ru
   for (const auto& r : rules.rules())
     w.sample("fauxgres_fault_fired_total", rules.fired(r.name),
              label("rule", r.name) + "," + label("type", r.type));
-  w.family("fauxgres_fault_rules", "gauge", "Fault rules in effect.");
-  w.sample("fauxgres_fault_rules", rules.rules().size());
-  w.family("fauxgres_uptime_seconds", "gauge", "Seconds since the server started.");
-  w.sample("fauxgres_uptime_seconds", static_cast<std::uint64_t>(uptime.count() / 1000));
+  w.single("fauxgres_fault_rules", "gauge", "Fault rules in effect.", rules.rules().size());
+  w.single("fauxgres_uptime_seconds", "gauge", "Seconds since the server started.",
+           static_cast<std::uint64_t>(uptime.count() / 1000));
   return w.take();
 }
 

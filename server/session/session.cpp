@@ -51,11 +51,10 @@ void session::receive(std::string_view bytes) {
   // Most reads hold whole messages: parse them in place, and keep only a partial one.
   borrowed_ = bytes;
   process();
-  keep_unconsumed_input();  // (a closed session's process() returns early)
 }
 
 void session::process() {
-  if (state_ == state::closed) return;
+  if (state_ == state::closed) return keep_unconsumed_input();
   next_ = {};
   for (bool progressed = true; progressed && next_.what == action::kind::read;) {
     switch (state_) {
