@@ -13,7 +13,7 @@ constexpr unsigned bit(hook h) {
 }
 
 constexpr hook all_hooks[] = {hook::accept, hook::ssl_request, hook::startup, hook::auth,
-                              hook::ready,  hook::query,       hook::message};
+                              hook::ready,  hook::query,       hook::message, hook::moment};
 
 // "<type>#<n>" with the smallest n no rule uses yet.
 std::string free_name(const std::vector<rule>& rules, const std::string& type) {
@@ -179,6 +179,20 @@ bool engine::fire_deadline(const verdict& armed, std::uint64_t connection, milli
     return true;
   }
   return false;
+}
+
+verdict engine::decide_rule(std::string_view rule_name, hook h, const connection_facts& facts,
+                            std::uint64_t connection, milliseconds now) {
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    if (rules_[i].name != rule_name) continue;
+    if (!eligible(i, h, facts, now)) return {};
+    verdict v = rules_[i].impl->decide(h, facts, now);
+    if (v.what == verdict::kind::none || !wins_draw(rules_[i])) return {};
+    v.rule = rules_[i].name;
+    record(i, h, connection, now, v.describe());
+    return v;
+  }
+  return {};
 }
 
 bool engine::fire_action(std::string_view rule_name, milliseconds now) {

@@ -135,6 +135,29 @@ TEST_CASE("engine: at ready the soonest deadline wins and counts when it fires",
   CHECK_FALSE(e.fire_deadline(stranger, 5, 31min));
 }
 
+TEST_CASE("engine: at a moment one rule is put to each connection", "[faults][engine][moment]") {
+  auto e = engine_of({"terminate:at=5s,user=app,times=2,name=t", "auth_fail", "kill_all:at=5s"});
+  CHECK(e.listens_to(hook::moment));
+  verdict v = e.decide_rule("t", hook::moment, idle(), 1, 5s);
+  CHECK(v.what == kind::fatal);
+  CHECK(v.rule == "t");
+  REQUIRE(e.events().size() == 1);
+  CHECK(e.events().back().where == hook::moment);
+  CHECK(e.events().back().connection == 1);
+  CHECK(e.events().back().action == "fatal 57P01");
+  connection_facts other = idle();
+  other.user = "batch";
+  CHECK(e.decide_rule("t", hook::moment, other, 2, 5s).what == kind::none);  // no match
+  CHECK(e.decide_rule("t", hook::moment, idle(), 3, 5s).what == kind::fatal);
+  CHECK(e.decide_rule("t", hook::moment, idle(), 4, 5s).what == kind::none);  // budget spent
+  CHECK(e.fired("t") == 2);
+  // Only the named rule, and only at a hook it listens to.
+  CHECK(e.decide_rule("auth_fail#1", hook::moment, started(), 5, 5s).what == kind::none);
+  CHECK(e.decide_rule("kill_all#1", hook::moment, started(), 5, 5s).what == kind::none);
+  CHECK(e.decide_rule("gone", hook::moment, started(), 5, 5s).what == kind::none);
+  CHECK(e.events().size() == 2);
+}
+
 TEST_CASE("engine: names unnamed rules, refuses duplicate names", "[faults][engine]") {
   auto e = engine_of({"auth_fail:user=a", "auth_delay:delay=1s,name=slow", "auth_fail"});
   REQUIRE(e.rules().size() == 3);

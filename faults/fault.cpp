@@ -47,6 +47,8 @@ std::string_view to_string(hook h) {
       return "query";
     case hook::message:
       return "message";
+    case hook::moment:
+      return "moment";
     case hook::server:
       return "server";
     case hook::data:

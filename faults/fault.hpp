@@ -27,6 +27,7 @@ enum class hook {
   ready,        // ReadyForQuery about to be sent: faults may arm a deadline
   query,        // a statement is about to run (simple Query, or Execute)
   message,      // a frontend message arrived (from the StartupMessage on), or bytes did
+  moment,       // a rule's moment() came: put to every connection open then, busy or idle
   server,       // a server-wide action (kill_all, restart, ...): events only, never asked
   data,         // bytes moving (the network faults, faults/toxic.hpp): events only, never asked
 };
@@ -136,6 +137,9 @@ class fault {
   // Whether the fault closes the listener itself (`refuse mode=closed`), answered by
   // engine::listener_closed instead of per connection.
   virtual bool closes_listener() const { return false; }
+  // For faults at `moment`: the time since server start when the rule is put to every
+  // connection open then (terminate).
+  virtual std::optional<milliseconds> moment() const { return std::nullopt; }
   // A server action to schedule, for the action types; they are never asked at a hook.
   virtual std::optional<server_action> scheduled() const { return std::nullopt; }
   // For the network faults (Toxiproxy's toxics): how they shape bytes; asked at no hook.

@@ -123,7 +123,7 @@ void check_rule(const rule& r, const std::string& field) {
   }
   const bool after_startup = f.listens_to(hook::startup) || f.listens_to(hook::auth) ||
                              f.listens_to(hook::ready) || f.listens_to(hook::query) ||
-                             f.listens_to(hook::message) ||
+                             f.listens_to(hook::message) || f.listens_to(hook::moment) ||
                              f.listens_to(hook::data);  // network rules: from the StartupMessage on
   if (!after_startup && !f.closes_listener()) {
     for (const auto& [key, set] :

@@ -114,6 +114,11 @@ class engine {
   // A deadline from decide() expired: true if it is still to be carried out (its rule
   // exists and its budget is not spent); then it is counted and recorded.
   bool fire_deadline(const verdict& armed, std::uint64_t connection, milliseconds now);
+  // A rule's moment() came: that one rule, put to one connection. Its verdict when it
+  // listens to `h`, matches, is in its window, has budget and wins its draw (counted and
+  // recorded); otherwise `none`.
+  verdict decide_rule(std::string_view rule_name, hook h, const connection_facts& facts,
+                      std::uint64_t connection, milliseconds now);
   bool listens_to(hook h) const { return (hooks_ & (1u << static_cast<unsigned>(h))) != 0; }
 
   // `refuse mode=closed`: whether the listener must not accept at all at `now` (the

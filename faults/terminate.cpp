@@ -1,7 +1,7 @@
-// terminate: at `at` after server start, every connection that exists then gets PG15's
-// 57P01 "terminating connection due to administrator command" (pg_terminate_backend), then
-// FIN. Connections opened after `at` are left alone. The deadline is armed at
-// ReadyForQuery, so a busy connection is terminated when it next goes idle.
+// terminate: at `at` after server start, every connection open then gets PG15's 57P01
+// "terminating connection due to administrator command" (pg_terminate_backend), then FIN.
+// Like PG's, it reaches a busy connection at once: a running pg_sleep or scripted latency
+// is cut short. Connections opened after `at` are left alone.
 #include "faults/catalogue.hpp"
 
 namespace fauxgres::faults::catalogue {
@@ -11,10 +11,13 @@ class terminate final : public fault {
  public:
   explicit terminate(milliseconds at) : at_(at) {}
   std::string_view type() const override { return "terminate"; }
-  bool listens_to(hook h) const override { return h == hook::ready; }
+  bool listens_to(hook h) const override { return h == hook::moment; }
+  std::optional<milliseconds> moment() const override { return at_; }
   verdict decide(hook h, const connection_facts& facts, milliseconds now) const override {
-    if (h != hook::ready || now - facts.connected_for > at_) return {};
-    return verdicts::deadline(at_ - now, verdicts::fatal(protocol::errors::admin_terminate()));
+    // `now` is past `at` when the rule was added late (control API): only connections
+    // that were open at `at` are ended.
+    if (h != hook::moment || now - facts.connected_for > at_) return {};
+    return verdicts::fatal(protocol::errors::admin_terminate());
   }
 
  private:

@@ -1,21 +1,23 @@
-// terminate: 57P01 at a time since server start, for connections that exist then.
+// terminate: 57P01 at a time since server start, to the connections open then.
 #include "faults/testing.hpp"
 
 using namespace fauxgres::faults;
 using namespace fauxgres::faults::testing;
 using kind = verdict::kind;
 
-TEST_CASE("terminate arms a deadline until `at`", "[faults][terminate]") {
+TEST_CASE("terminate is put to every open connection at `at`", "[faults][terminate]") {
   const auto f = make("terminate", {{"at", "10s"}});
-  CHECK(f->listens_to(hook::ready));
-  verdict v = f->decide(hook::ready, idle(1s), 4s);  // connected at 3s
-  REQUIRE(v.what == kind::deadline);
-  CHECK(v.after == 6s);
-  REQUIRE(v.then);
-  CHECK(v.then->what == kind::fatal);
-  CHECK(v.then->error.sqlstate == "57P01");
-  v = f->decide(hook::ready, idle(8s), 12s);  // connected at 4s, busy at 10s: now
-  CHECK(v.after == 0ms);
-  CHECK(f->decide(hook::ready, idle(1s), 12s).what == kind::none);  // connected at 11s
+  CHECK(f->moment() == 10s);
+  CHECK(f->listens_to(hook::moment));
+  CHECK_FALSE(f->listens_to(hook::ready));  // no deadline: it does not wait for idleness
+  const verdict v = f->decide(hook::moment, querying("SELECT pg_sleep(5)"), 10s);
+  CHECK(v.what == kind::fatal);
+  CHECK(v.error.severity == "FATAL");
+  CHECK(v.error.sqlstate == "57P01");
+  CHECK(v.error.message == "terminating connection due to administrator command");
+  CHECK(f->decide(hook::ready, idle(1s), 10s).what == kind::none);
+  // Added late: connected at 9 s, ended; connected at 11 s, left alone.
+  CHECK(f->decide(hook::moment, idle(3s), 12s).what == kind::fatal);
+  CHECK(f->decide(hook::moment, idle(1s), 12s).what == kind::none);
   CHECK(rule_error("terminate").field() == "--fault terminate.at");
 }

@@ -82,6 +82,13 @@ void connection::request_drop() {
   interrupt();
 }
 
+void connection::rule_moment(std::string_view rule) {
+  // Decided now, for the session as it is now; carried out as pg_terminate_backend is,
+  // even in the middle of a statement.
+  auto v = session_.moment_verdict(rule);
+  if (v.what == faults::verdict::kind::fatal) request_terminate(v.error);
+}
+
 connection_snapshot connection::snapshot() const {
   connection_snapshot s;
   s.id = id_;

@@ -32,6 +32,7 @@ class connection : public std::enable_shared_from_this<connection> {
   void request_cancel(std::int32_t key);
   void request_terminate(const protocol::error_fields& why);
   void request_drop();  // close at once, no message (a listener disabled by the API)
+  void rule_moment(std::string_view rule);  // a rule's moment came (terminate at=)
   connection_snapshot snapshot() const;
   const std::string& listener_name() const { return listener_.name; }
   std::uint64_t id() const { return id_; }

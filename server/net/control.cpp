@@ -39,22 +39,25 @@ void server::rules_changed() {
     if (auto c = weak.lock()) c->network_rules_changed(network_rules);
 }
 
-// Each action rule gets one timer at its `at`; a rule replaced or removed before then is
-// checked again when the timer fires.
+// Each action rule, and each rule with a moment, gets one timer at its `at`; a rule
+// replaced or removed before then is checked again when the timer fires.
 void server::schedule_actions() {
   for (const auto& r : faults_.rules()) {
     auto action = r.impl ? r.impl->scheduled() : std::nullopt;
-    if (!action) continue;
-    std::pair<std::string, milliseconds> key{r.name, action->at};
+    auto moment = r.impl ? r.impl->moment() : std::nullopt;
+    if (!action && !moment) continue;
+    std::pair<std::string, milliseconds> key{r.name, action ? action->at : *moment};
     if (std::find(scheduled_actions_.begin(), scheduled_actions_.end(), key) !=
         scheduled_actions_.end())
       continue;
     scheduled_actions_.push_back(key);
-    auto timer = std::make_unique<asio::steady_timer>(io_, started_ + action->at);
+    auto timer = std::make_unique<asio::steady_timer>(io_, started_ + key.second);
     timer->async_wait([this, key](boost::system::error_code ec) {
       if (ec || stopping_) return;
       const auto* current = faults_.find(key.first);
-      auto due = current && current->impl ? current->impl->scheduled() : std::nullopt;
+      if (!current || !current->impl) return;
+      if (current->impl->moment() == key.second) return rule_moment(key.first);
+      auto due = current->impl->scheduled();
       if (!due || due->at != key.second) return;
       if (!faults_.fire_action(key.first, uptime())) return;
       log_fault_events();
@@ -62,6 +65,13 @@ void server::schedule_actions() {
     });
     action_timers_.push_back(std::move(timer));
   }
+}
+
+void server::rule_moment(const std::string& rule) {
+  auto snapshot = connections_;  // a connection may end while the rule is put to it
+  for (auto& [pid, weak] : snapshot)
+    if (auto c = weak.lock()) c->rule_moment(rule);
+  log_fault_events();
 }
 
 void server::run_action(const faults::server_action& action, std::string_view source) {

@@ -134,6 +134,7 @@ class server {
   bool listener_down() const;
   void schedule_actions();
   void run_action(const faults::server_action& action, std::string_view source);
+  void rule_moment(const std::string& rule);  // put the rule to every open connection
   void connection_closed();
   void drop_listener_connections(std::string_view name);
   void prepare_tls_for_rules();

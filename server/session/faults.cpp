@@ -46,6 +46,14 @@ faults::verdict session::ask_faults(faults::hook h, std::string_view statement) 
   return engine->decide(h, f, connection_.id, now);
 }
 
+faults::verdict session::moment_verdict(std::string_view rule) const {
+  if (state_ == state::closed || !server_.faults) return {};
+  auto now = server_.uptime ? server_.uptime() : std::chrono::milliseconds(0);
+  std::string application;
+  auto f = facts(application, now);
+  return server_.faults->decide_rule(rule, faults::hook::moment, f, connection_.id, now);
+}
+
 bool session::rules_listen(faults::hook h) const {
   return server_.faults && server_.faults->listens_to(h);
 }

@@ -109,6 +109,9 @@ class session {
   void deadline_reached();        // the deadline() the network layer armed expired
   void terminate(const protocol::error_fields& why);  // unsolicited FATAL/WARNING, then close
   void drop();                                        // close now without a byte (FIN)
+  // A rule's moment came (terminate at=): its verdict for this session, now. Changes
+  // nothing here: the network layer carries a connection-ending verdict out at once.
+  faults::verdict moment_verdict(std::string_view rule) const;
 
   // Outputs.
   std::string_view output() const { return std::string_view(out_).substr(0, sendable_); }
