@@ -80,6 +80,34 @@ TEST_CASE("password, md5 and scram-sha-256 accept the right special-character pa
   }
 }
 
+TEST_CASE("non-ASCII passwords are SASLprep'd as PG 15 does", "[auth][saslprep]") {
+  // The role's password has the "fi" ligature (U+FB01) and a no-break space. Under SCRAM,
+  // libpq and PG both NFKC-normalize them; under cleartext, PG checks what libpq sends
+  // against its SCRAM verifier. Either way the plain spelling logs in too. A right-to-left letter
+  // next to a left-to-right one fails SASLprep's bidi check: both sides use the raw bytes,
+  // so there the plain spelling does not log in.
+  const std::string alef = "\xd7\x90";                                      // U+05D0, right-to-left
+  const std::string ligature = "\xef\xac\x81x\xc2\xa0" + std::string("1");  // "ﬁx" NBSP "1"
+  const std::string bidi = alef + "\xef\xac\x81";                           // U+05D0 "ﬁ"
+  auto args = user_flag("lig", ligature);
+  for (const auto& flag : user_flag("rtl", bidi)) args.push_back(flag);
+  const std::string method = GENERATE(as<std::string>{}, "scram-sha-256", "password");
+  INFO("auth " << method);
+  args.insert(args.end(), {"--auth", method});
+  auto server = start_server(args);
+  auto login = [&](const std::string& user, const std::string& password) {
+    auto conn = connect(connection_params(
+        *server, transport::tcp, {{"user", user}, {"dbname", "app"}, {"password", password}}));
+    INFO(user << ": " << PQerrorMessage(conn.get()));
+    return PQstatus(conn.get()) == CONNECTION_OK;
+  };
+  CHECK(login("lig", ligature));
+  CHECK(login("lig", "fix 1"));
+  CHECK_FALSE(login("lig", "fix1"));
+  CHECK(login("rtl", bidi));
+  CHECK_FALSE(login("rtl", alef + "fi"));
+}
+
 TEST_CASE("a wrong password or an unknown user fails with 28P01's text", "[auth]") {
   const std::string method = GENERATE(as<std::string>{}, "password", "md5", "scram-sha-256");
   const auto via = GENERATE(transport::tcp, transport::unix_socket);

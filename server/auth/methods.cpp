@@ -3,6 +3,8 @@
 
 #include <openssl/crypto.h>
 
+#include "auth/saslprep.hpp"
+
 namespace fauxgres::auth {
 
 std::string_view to_string(method m) {
@@ -29,6 +31,10 @@ std::optional<method> method_from_string(std::string_view s) {
 bool constant_time_equals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return a.empty() || CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool cleartext_matches(std::string_view given, std::string_view password) {
+  return constant_time_equals(saslprep_or_raw(given), saslprep_or_raw(password));
 }
 
 }  // namespace fauxgres::auth

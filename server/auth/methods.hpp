@@ -15,4 +15,8 @@ std::optional<method> method_from_string(std::string_view s);  // exact names on
 // and md5 responses).
 bool constant_time_equals(std::string_view a, std::string_view b);
 
+// The cleartext method against a role's password, as PG 15 checks it against the SCRAM
+// verifier it stores by default: both sides through SASLprep (so `fix` matches `ﬁx`).
+bool cleartext_matches(std::string_view given, std::string_view password);
+
 }  // namespace fauxgres::auth

@@ -1,43 +1,30 @@
-// Partial SASLprep: see saslprep.hpp for what is covered.
+// SASLprep (RFC 4013) as PostgreSQL 15 applies it to SCRAM passwords (see saslprep.hpp).
 #include "auth/saslprep.hpp"
+
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <optional>
-#include <utility>
+#include <stdexcept>
 #include <vector>
 
 namespace fauxgres::auth {
 namespace {
 
-using range = std::pair<char32_t, char32_t>;
+struct code_range {
+  char32_t first, last;
+};
 
-// RFC 3454 C.1.2: non-ASCII space characters, mapped to U+0020.
-constexpr range non_ascii_spaces[] = {{0x00A0, 0x00A0}, {0x1680, 0x1680}, {0x2000, 0x200B},
-                                      {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000}};
-
-// RFC 3454 B.1: commonly mapped to nothing.
-constexpr range mapped_to_nothing[] = {{0x00AD, 0x00AD}, {0x034F, 0x034F}, {0x1806, 0x1806},
-                                       {0x180B, 0x180D}, {0x200B, 0x200D}, {0x2060, 0x2060},
-                                       {0xFE00, 0xFE0F}, {0xFEFF, 0xFEFF}};
-
-// RFC 3454 C.2.1 to C.9 (controls, private use, non-characters, surrogates, ...).
-constexpr range prohibited[] = {
-    {0x0000, 0x001F},   {0x007F, 0x009F},   {0x0340, 0x0341},   {0x06DD, 0x06DD},
-    {0x070F, 0x070F},   {0x180E, 0x180E},   {0x200C, 0x200F},   {0x2028, 0x202E},
-    {0x2060, 0x2063},   {0x206A, 0x206F},   {0x2FF0, 0x2FFB},   {0xD800, 0xF8FF},
-    {0xFDD0, 0xFDEF},   {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFF},   {0x1D173, 0x1D17A},
-    {0xE0001, 0xE0001}, {0xE0020, 0xE007F}, {0xF0000, 0x10FFFF}};
+#include "auth/stringprep_tables.inc"
 
 template <std::size_t n>
-bool in(const range (&table)[n], char32_t c) {
-  return std::any_of(std::begin(table), std::end(table),
-                     [c](const range& r) { return c >= r.first && c <= r.second; });
+bool in(const code_range (&table)[n], char32_t c) {
+  auto it = std::lower_bound(std::begin(table), std::end(table), c,
+                             [](const code_range& r, char32_t v) { return r.last < v; });
+  return it != std::end(table) && c >= it->first;
 }
-
-bool is_non_character(char32_t c) {
-  return (c & 0xFFFE) == 0xFFFE;
-}  // U+nFFFE, U+nFFFF
 
 int continuation_bytes(unsigned char lead) {
   if (lead < 0x80) return 0;
@@ -70,22 +57,29 @@ std::optional<std::vector<char32_t>> decode_utf8(std::string_view s) {
   return out;
 }
 
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
+// NFKC, as PG's unicode_normalize(UNICODE_NFKC, ...); ICU's tables are a later Unicode
+// version, which only matters for characters that step 3 rejects anyway (unassigned in 3.2).
+std::string nfkc(const std::vector<char32_t>& chars) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* normalizer = icu::Normalizer2::getNFKCInstance(status);
+  if (U_FAILURE(status)) throw std::runtime_error("ICU NFKC normalizer unavailable");
+  icu::UnicodeString text;
+  for (char32_t c : chars) text.append(static_cast<UChar32>(c));
+  icu::UnicodeString normalized = normalizer->normalize(text, status);
+  if (U_FAILURE(status)) throw std::runtime_error("ICU NFKC normalization failed");
+  std::string out;
+  normalized.toUTF8String(out);
+  return out;
+}
+
+// RFC 3454 section 6: a string with a right-to-left character has no left-to-right one,
+// and starts and ends with right-to-left characters.
+bool bidi_ok(const std::vector<char32_t>& chars) {
+  if (std::none_of(chars.begin(), chars.end(), [](char32_t c) { return in(rand_al_cat, c); }))
+    return true;
+  if (std::any_of(chars.begin(), chars.end(), [](char32_t c) { return in(l_cat, c); }))
+    return false;
+  return in(rand_al_cat, chars.front()) && in(rand_al_cat, chars.back());
 }
 
 }  // namespace
@@ -95,21 +89,25 @@ std::string saslprep_or_raw(std::string_view password) {
                   [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
     return std::string(password);
   }
-  const auto chars = decode_utf8(password);
-  if (!chars) return std::string(password);
-  std::string out;
-  for (char32_t c : *chars) {
-    if (in(non_ascii_spaces, c)) {
-      out.push_back(' ');
-    } else if (in(mapped_to_nothing, c)) {
-      continue;
-    } else if (in(prohibited, c) || is_non_character(c)) {
-      return std::string(password);
-    } else {
-      append_utf8(out, c);
-    }
+  const auto input = decode_utf8(password);
+  if (!input) return std::string(password);
+  // 1. Map.
+  std::vector<char32_t> mapped;
+  mapped.reserve(input->size());
+  for (char32_t c : *input) {
+    if (in(non_ascii_spaces, c))
+      mapped.push_back(U' ');
+    else if (!in(mapped_to_nothing, c))
+      mapped.push_back(c);
   }
-  return out;
+  if (mapped.empty()) return std::string(password);  // PG allows no empty password
+  // 3 and 4. Prohibit and check bidi. PG checks the mapped characters, not the
+  // normalized ones; so does this, so that the same passwords fall back to raw bytes.
+  for (char32_t c : mapped)
+    if (in(prohibited, c) || in(unassigned, c)) return std::string(password);
+  if (!bidi_ok(mapped)) return std::string(password);
+  // 2. Normalize.
+  return nfkc(mapped);
 }
 
 }  // namespace fauxgres::auth

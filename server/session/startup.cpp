@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "auth/md5.hpp"
+#include "auth/methods.hpp"
 #include "session/session.hpp"
 
 namespace fauxgres::session {
@@ -13,13 +14,6 @@ template <class... Ts>
 struct overloaded : Ts... {
   using Ts::operator()...;
 };
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
 
 }  // namespace
 
@@ -220,7 +214,7 @@ void session::handle_password(std::string_view body) {
   bool ok = false;
   if (user_config_) {
     ok = auth_step_ == auth_step::password
-             ? constant_time_equal(*password, user_config_->password)
+             ? auth::cleartext_matches(*password, user_config_->password)
              : auth::md5_response_matches(*password, user_, user_config_->password, md5_salt_);
   }
   // credential_expiry: the role's passwords are short-lived tokens its rule decides, and a

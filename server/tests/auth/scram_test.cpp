@@ -115,6 +115,41 @@ TEST_CASE("verifiers match those a real PG 15 stored", "[auth][scram]") {
       // A control character is prohibited: the raw bytes are used.
       {"\xc3\xa9\x07", "/vifb/P+y/M9aYDUjj0C3A==", "waO8NNuvg6Vog6EwThpd4wKMOUt+zw6dWSV5EhWa2aI=",
        "0sGClPy0561imwZ+LN0sm9mF/zaapakuknCMDeg5uUE="},
+      // NFKC: the "fi" ligature U+FB01 becomes "fi"; U+00A0 maps to ' '.
+      {"\xef\xac\x81x\xc2\xa0"
+       "1",
+       "wkBYsyPkuww0TrldWZOHwQ==", "q09o+MYabmmpd3KwD7UEyRzlfZDwwHONrfwI5gbNLAg=",
+       "Zqo/6I2ZqBK3AeqAO6S22y7cDH+xggrXfRaK6Qq3xqo="},
+      // NFKC: fullwidth letters.
+      {"\xef\xbc\xa1\xef\xbc\xa2",
+       "Db07azdFQ9/kGPcUhfhUEA==", "+kgP1jei8anzEVpmTw9rMyy/hAwZINV2/ZB48MfAyWE=",
+       "ytIE0A/JFCtZ18JoBdAmziW5QDEs410PvhhUbicQbG8="},
+      // NFKC: U+2168 ROMAN NUMERAL NINE becomes "IX".
+      {"\xe2\x85\xa8", "p9bYheFa/L3ZUjnJnJQbNA==", "aGi0U7RDXh1mag1e8ksQl2H0LOcU1MJWwoebFbSq0TA=",
+       "0U8lz6eUdl8w2WkN+JDqxvOi7uG95sxsFDnY1/Gne8I="},
+      // NFKC: a + U+0308 composes to U+00E4.
+      {"a\xcc\x88", "HtzpRKooYnx3BExIw5ywTA==", "nR6+IS43mn+7rjgWkZ9rh2CypUIiliKQXJMPmSDUzBI=",
+       "0WXi22FzACFSLF0nG6Hh+BfgZbMLoOEqfZvqYYU6r2g="},
+      // Right-to-left only: passes the bidi check.
+      {"\xd7\x90\xd7\x91",
+       "xXapSwgsds0JWYXPeqS/QA==", "RhXqsNvDlca6E67VsvL87/qKqkjphr58SSZYECAazCQ=",
+       "xtQEkCim7GoYUpAuyiDMt9geTNJ5Oj1kfliu51ICKxI="},
+      // Right-to-left with left-to-right (U+FB01): bidi check fails, raw bytes.
+      {"\xd7\x90\xef\xac\x81",
+       "p3eh5SieKWPPG15PdMGIlg==", "eABwB1WTLcf0eBHL+KmBu9+0aBLXREeEN9g4MMeEIp8=",
+       "0NBqSjbLeSnrZyFz/TiixteqExOhsjGiUsL8ZA/pH44="},
+      // Right-to-left not at both ends: raw bytes.
+      {"\xd7\x90"
+       "1",
+       "nKjOfbmYAvswqt7HA5S5SQ==", "J/Bt5WXYuc3KfoIx7SqM/C+VfunGdU+o7kenlaUq2Yk=",
+       "G1Ez4H+crgmXNbpUJO3VE3lsxtPMTLHS4BlNJx4H6fU="},
+      // U+0221 is unassigned in Unicode 3.2: raw bytes, no NFKC of U+FB01.
+      {"\xc8\xa1\xef\xac\x81",
+       "0pu9aPJ0kmI8EZerWKj1zw==", "tEy3tOIaQGSjF2MDWOJ4ODbI8JVfBlPbsPK+X5m5hqQ=",
+       "ydUb8lRlKMw8e8jWRZSl2tIYk8A+M5+/tWzBjflGw6Y="},
+      // Empty once mapped: raw bytes.
+      {"\xc2\xad", "WhWh6cG54NYnIPHa62bk6A==", "R4E5k0vt0ZvPVV3ylaRinLcMDJgJ+mpw/RrrkAJLOM4=",
+       "KJ3vzbfPwPCo/G/9TmtdOBMmsNLsPrrBXtN7WM22VfM="},
   };
   for (const auto& r : rows) {
     INFO(r.password);
