@@ -68,9 +68,13 @@ void server::schedule_actions() {
 }
 
 void server::rule_moment(const std::string& rule) {
-  auto snapshot = connections_;  // a connection may end while the rule is put to it
-  for (auto& [pid, weak] : snapshot)
-    if (auto c = weak.lock()) c->rule_moment(rule);
+  // In connection order, so that probability draws follow the seed reproducibly.
+  std::vector<std::shared_ptr<connection>> open;
+  for (auto& [pid, weak] : connections_)
+    if (auto c = weak.lock()) open.push_back(std::move(c));
+  std::sort(open.begin(), open.end(),
+            [](const auto& a, const auto& b) { return a->id() < b->id(); });
+  for (auto& c : open) c->rule_moment(rule);
   log_fault_events();
 }
 
