@@ -62,6 +62,20 @@ int connect_with_deadline(int fd, const sockaddr* addr, socklen_t len,
 
 }  // namespace
 
+std::string silent_close(raw_client& c, std::chrono::milliseconds timeout) {
+  const auto got = c.read_until_closed(timeout);
+  if (!got.empty()) return "received " + wire::describe_bytes(got) + " before the close";
+  switch (c.peer_state()) {
+    case raw_client::peer::fin:
+      return "FIN";
+    case raw_client::peer::reset:
+      return "RST";
+    case raw_client::peer::open:
+      break;
+  }
+  return "still open after " + std::to_string(timeout.count()) + " ms";
+}
+
 const char* to_string(raw_client::peer p) {
   switch (p) {
     case raw_client::peer::open:

@@ -73,4 +73,9 @@ class raw_client {
 
 const char* to_string(raw_client::peer p);
 
+// Reads until the peer closes: "FIN" or "RST" when it sent nothing more, else what happened
+// instead (the bytes that came, or no close before `timeout`). For the many checks that a
+// connection ends without a byte: CHECK(silent_close(c) == "RST").
+std::string silent_close(raw_client& c, std::chrono::milliseconds timeout = 3s);
+
 }  // namespace fauxgres_test
