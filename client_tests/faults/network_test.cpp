@@ -67,17 +67,9 @@ reads read_counting(int fd, milliseconds timeout) {
 // One request to the control API (--api): its HTTP status, or 0 if there was no answer.
 int api_call(const server_process& s, const std::string& method, const std::string& path,
              const std::string& body = "") {
-  auto c = raw_client::tcp(s.info().api_host, s.info().api_port);
-  const std::string request =
-      method + " " + path + " HTTP/1.1\r\nHost: " + s.info().api_host +
-      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-      "\r\nConnection: close\r\n\r\n" + body;
-  c.send(wire::to_bytes(request));
-  const auto reply = c.read_until_closed(3s);
-  const std::string text(reply.begin(), reply.end());
-  INFO("API reply: " << text);
-  if (text.size() < 12 || text.rfind("HTTP/1.1 ", 0) != 0) return 0;
-  return std::stoi(text.substr(9, 3));
+  const auto reply = api_request(s, method, path, body);
+  INFO("API reply: " << reply);
+  return http_status(reply);
 }
 
 std::int64_t fired(const boost::json::value& stats, const char* rule) {

@@ -111,13 +111,13 @@ TEST_CASE("query_delay: matching statements are answered late, with the right re
     CHECK(since(start) < 600ms);
   }
   SECTION("a cancel ends the wait with 57014 user request") {
-    auto slow = start_with_faults({"query_delay:pattern=slow,delay=5s"});
+    auto slow = start_with_faults({"query_delay:pattern=slow,delay=5s"}, {"--api", "127.0.0.1:0"});
     auto c = connect(connection_params(*slow, transport::tcp));
     REQUIRE(PQstatus(c.get()) == CONNECTION_OK);
     const auto start = steady::now();
     REQUIRE(PQsendQuery(c.get(), "SELECT 'slow'") == 1);
-    // The RowDescription goes out before the wait: once it is here, the query is waiting.
-    REQUIRE(wait_readable(PQsocket(c.get()), 3s));
+    REQUIRE(wait_statement_running(*slow));
+    CHECK_FALSE(wait_readable(PQsocket(c.get()), 100ms));  // as PG: no byte while it runs
     PGcancel* cancel = PQgetCancel(c.get());
     char errbuf[256] = {};
     CHECK(PQcancel(cancel, errbuf, sizeof errbuf) == 1);

@@ -318,15 +318,16 @@ TEST_CASE("PQcancel interrupts pg_sleep with 57014 and the session stays usable"
   const auto via = GENERATE(transport::tcp, transport::unix_socket);
   const bool in_transaction = GENERATE(false, true);
   INFO("transport: " << to_string(via) << ", in transaction: " << in_transaction);
-  auto s = open_session(via);
+  auto s = open_session(via, {"--api", "127.0.0.1:0"});
   PGconn* c = s.conn.get();
   if (in_transaction) exec(c, "BEGIN");
 
   REQUIRE(PQsendQuery(c, "SELECT pg_sleep(10)"));
-  // PG sends the RowDescription before sleeping: wait (bounded) until it has arrived, so
-  // the cancel lands while the statement runs rather than before it starts.
+  // The cancel must land while the statement runs, not before it starts.
+  REQUIRE(wait_statement_running(*s.server));
+  // PG holds the RowDescription while it sleeps: nothing arrives until the cancel.
   pollfd p{PQsocket(c), POLLIN, 0};
-  ::poll(&p, 1, 1000);
+  CHECK(::poll(&p, 1, 100) == 0);
 
   const auto start = clock::now();
   PGcancel* cancel = PQgetCancel(c);

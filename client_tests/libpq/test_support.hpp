@@ -118,6 +118,37 @@ inline wire::bytes select_1_reply(char status = 'I') {
                        wire::message('Z', wire::writer{}.u8(static_cast<std::uint8_t>(status)))});
 }
 
+// One request to the control API of a server started with --api: the whole HTTP reply,
+// empty if none came within 3 s.
+inline std::string api_request(const server_process& s, const std::string& method,
+                               const std::string& path, const std::string& body = "") {
+  auto c = raw_client::tcp(s.info().api_host, s.info().api_port);
+  c.send(wire::to_bytes(method + " " + path + " HTTP/1.1\r\nHost: " + s.info().api_host +
+                        "\r\nContent-Type: application/json\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body));
+  const auto reply = c.read_until_closed(std::chrono::seconds(3));
+  return std::string(reply.begin(), reply.end());
+}
+
+// The status code of an HTTP reply, 0 if it is not one.
+inline int http_status(const std::string& reply) {
+  if (reply.size() < 12 || reply.rfind("HTTP/1.1 ", 0) != 0) return 0;
+  return std::stoi(reply.substr(9, 3));
+}
+
+// Waits until the server (started with --api) shows a statement running: a connection in
+// state "waiting". PG sends nothing while a statement runs, so the client cannot see it;
+// a cancel sent after this lands during the statement. False at the deadline.
+inline bool wait_statement_running(const server_process& s,
+                                   std::chrono::milliseconds timeout = std::chrono::seconds(3)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  do {
+    if (api_request(s, "GET", "/connections").find("\"state\":\"waiting\"") != std::string::npos)
+      return true;
+  } while (std::chrono::steady_clock::now() < deadline);
+  return false;
+}
+
 // The 13 GUC_REPORT parameters in PG 15's order.
 inline const std::vector<std::string>& reported_parameter_names() {
   static const std::vector<std::string> names{"application_name",

@@ -46,10 +46,11 @@ connection::connection(server& owner, socket_type socket, const config::listener
       socket_(std::move(socket)),
       listener_(listener),
       peer_(std::move(peer)),
+      client_address_(client_address_of(peer_)),
       id_(id),
       session_(owner.context_,
                {&listener, peer_, listener.type == config::listener_config::kind::unix_socket,
-                client_address_of(peer_), id, owner.uptime()},
+                client_address_, id, owner.uptime()},
                pid, key, fill_random, [] { return std::chrono::system_clock::now(); }),
       wait_timer_(socket_.get_executor()),
       deadline_timer_(socket_.get_executor()),
@@ -218,27 +219,28 @@ awaitable<void> connection::hang() {
 }
 
 awaitable<bool> connection::flush() {
-  auto out = session_.output();
-  if (out.empty() && !net_) co_return true;
+  if (session_.output().empty() && !net_) co_return true;
   if (shaping()) co_return co_await flush_shaped();  // network faults in effect
-  if (out.empty()) co_return true;
-  boost::system::error_code ec;
-  if (tls_) {
-    std::tie(ec, std::ignore) =
-        co_await asio::async_write(tls_->stream, asio::buffer(out), use_tuple);
-  } else {
-    // Most replies fit the socket buffer: write directly, fall back to waiting.
-    std::size_t written = socket_.write_some(asio::buffer(out), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      written = 0;
-      ec = {};
-    }
-    if (!ec && written < out.size())
+  // Each piece the session flushed gets its own write, so segments fall as PG's do.
+  for (auto out = session_.output(); !out.empty(); out = session_.output()) {
+    boost::system::error_code ec;
+    if (tls_) {
       std::tie(ec, std::ignore) =
-          co_await asio::async_write(socket_, asio::buffer(out.substr(written)), use_tuple);
+          co_await asio::async_write(tls_->stream, asio::buffer(out), use_tuple);
+    } else {
+      // Most replies fit the socket buffer: write directly, fall back to waiting.
+      std::size_t written = socket_.write_some(asio::buffer(out), ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        written = 0;
+        ec = {};
+      }
+      if (!ec && written < out.size())
+        std::tie(ec, std::ignore) =
+            co_await asio::async_write(socket_, asio::buffer(out.substr(written)), use_tuple);
+    }
+    if (ec) co_return false;
+    session_.output_sent();
   }
-  if (ec) co_return false;
-  session_.output_sent();
   co_return true;
 }
 

@@ -77,6 +77,7 @@ class connection : public std::enable_shared_from_this<connection> {
   socket_type socket_;
   const config::listener_config& listener_;
   std::string peer_;
+  std::string client_address_;  // peer_ without the port: "127.0.0.1", "::1", "[local]"
   std::uint64_t id_;
   session::session session_;
   struct tls_session {

@@ -25,15 +25,6 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t max_held = 16 << 20;  // bytes a timeout toxic holds before reads stop
 
-// "127.0.0.1:5000" → "127.0.0.1", "[::1]:5000" → "::1", "[local]" stays (as the session's).
-std::string address_of(const std::string& peer) {
-  if (peer == "[local]") return peer;
-  auto colon = peer.rfind(':');
-  auto host = colon == std::string::npos ? peer : peer.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  return host;
-}
-
 // A plan for the bytes of `d` not passed yet, made at `now`.
 void plan_pending(network_direction& d, std::uint64_t version, microseconds now) {
   d.plan = d.shaper.shape(d.pending().size(), now);
@@ -77,12 +68,11 @@ bool connection::refresh_network() {
   if (generation != net_generation_ || user_known != net.user_known || now >= net.recheck_at) {
     net_generation_ = generation;
     net.user_known = user_known;
-    const std::string address = address_of(peer_);
     const std::string application = session_.application_name();
     faults::connection_facts facts;
     facts.listener = listener_.name;
     facts.unix_socket = listener_.type == config::listener_config::kind::unix_socket;
-    facts.client_address = address;
+    facts.client_address = client_address_;
     facts.ordinal = id_;
     facts.user = session_.user();
     facts.database = session_.database();
@@ -349,16 +339,16 @@ awaitable<bool> connection::flush_shaped_now() {
     co_return false;
   }
   if (net.down.held && co_await write_shaped({})) co_return false;
-  const auto out = session_.output();
-  if (out.empty()) co_return true;
-  error_code ec;
-  if (tls_)
-    std::tie(ec, std::ignore) =
-        co_await asio::async_write(tls_->stream, asio::buffer(out), use_tuple);
-  else
-    ec = co_await write_shaped(out);
-  if (ec) co_return false;
-  session_.output_sent();
+  for (auto out = session_.output(); !out.empty(); out = session_.output()) {
+    error_code ec;
+    if (tls_)
+      std::tie(ec, std::ignore) =
+          co_await asio::async_write(tls_->stream, asio::buffer(out), use_tuple);
+    else
+      ec = co_await write_shaped(out);
+    if (ec) co_return false;
+    session_.output_sent();
+  }
   co_return true;
 }
 

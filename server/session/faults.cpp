@@ -131,7 +131,8 @@ void session::accepted() {
 }
 
 void session::begin_wait(std::chrono::milliseconds duration, resume then) {
-  make_sendable();
+  // No flush: PG sends what it has written (a RowDescription, a NegotiateProtocolVersion)
+  // together with what comes after the wait.
   resume_ = then;
   transition(state::waiting);
   next_ = {action::kind::wait, duration};

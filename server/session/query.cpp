@@ -506,18 +506,21 @@ void session::handle_sync() {
 void session::extended_error(const protocol::error_fields& error) {
   statement_error(error);
   skip_until_sync_ = true;
-  make_sendable();  // PG flushes an error at once, without waiting for Sync
 }
 
 void session::statement_error(const protocol::error_fields& error) {
   writer().error_response(error);
+  make_sendable();  // PG flushes every error and notice at once (send_message_to_frontend)
   events_.push_back({event::kind::error_sent, error.sqlstate});
   if (tx_status_ == 'T') tx_status_ = 'E';
 }
 
 void session::apply_execution(const responder::statement_plan& plan, responder::execution& result) {
   auto w = writer();
-  for (const auto& notice : result.notices) w.notice_response(notice);
+  for (const auto& notice : result.notices) {
+    w.notice_response(notice);
+    make_sendable();
+  }
   using tc = responder::transaction_control;
   switch (plan.control) {
     case tc::begin:

@@ -73,7 +73,7 @@ void session::process() {
     }
   }
   // Like PG's 8 KB output buffer: a long pipeline without Flush still gets sent.
-  if (out_.size() - sendable_ > 8192) make_sendable();
+  if (unflushed() > 8192) make_sendable();
   keep_unconsumed_input();
 }
 
@@ -92,13 +92,24 @@ void session::keep_unconsumed_input() {
   }
 }
 
+void session::make_sendable() {
+  if (unflushed() == 0) return;
+  if (flushes_ == flush_ends_.size())
+    flush_ends_.back() = out_.size();
+  else
+    flush_ends_[flushes_++] = out_.size();
+}
+
 void session::output_sent() {
-  bytes_sent_ += sendable_;
-  if (sendable_ == out_.size())
+  if (flushes_ == 0) return;
+  const auto sent = flush_ends_[0];
+  bytes_sent_ += sent;
+  if (sent == out_.size())
     std::string().swap(out_);
   else
-    out_.erase(0, sendable_);
-  sendable_ = 0;
+    out_.erase(0, sent);
+  for (std::size_t i = 1; i < flushes_; ++i) flush_ends_[i - 1] = flush_ends_[i] - sent;
+  --flushes_;
 }
 
 void session::transition(state to) {

@@ -113,8 +113,12 @@ class session {
   // nothing here: the network layer carries a connection-ending verdict out at once.
   faults::verdict moment_verdict(std::string_view rule) const;
 
-  // Outputs.
-  std::string_view output() const { return std::string_view(out_).substr(0, sendable_); }
+  // Outputs. Bytes go out in the pieces PG flushes separately (an error or notice after
+  // login, ReadyForQuery, Flush, a full 8 KB buffer); output() is the next one, empty when
+  // nothing is due. The network layer writes each piece with its own send.
+  std::string_view output() const {
+    return std::string_view(out_).substr(0, flushes_ > 0 ? flush_ends_[0] : 0);
+  }
   void output_sent();  // the network layer wrote output()
   action next_action() const { return next_; }
   std::vector<event> take_events() { return std::exchange(events_, {}); }
@@ -147,7 +151,10 @@ class session {
   void transition(state to);
   void close_with(const protocol::error_fields* error, std::string_view reason,
                   action::kind how = action::kind::close);
-  void make_sendable() { sendable_ = out_.size(); }
+  void make_sendable();  // PG's pq_flush: what is written so far goes out as one piece
+  std::size_t unflushed() const {
+    return out_.size() - (flushes_ > 0 ? flush_ends_[flushes_ - 1] : 0);
+  }
   action::kind close_like_pg() const;
   std::chrono::milliseconds idle_limit() const;
   void idle_timeout();
@@ -242,7 +249,10 @@ class session {
   std::size_t in_pos_ = 0;     // bytes of the input already consumed
   std::string_view borrowed_;  // during receive(): the caller's bytes, parsed in place
   std::string out_;
-  std::size_t sendable_ = 0;
+  // Where each piece due for sending ends in out_, oldest first. Beyond four, the last
+  // piece grows: so many flushes only happen in a pipeline the client reads as a whole.
+  std::array<std::size_t, 4> flush_ends_{};
+  std::size_t flushes_ = 0;
   std::vector<event> events_;
   std::uint64_t bytes_received_ = 0;
   std::uint64_t bytes_sent_ = 0;

@@ -4,71 +4,16 @@
 #include <catch2/catch.hpp>
 
 #include "auth/md5.hpp"
-#include "session/session.hpp"
-#include "tests/session/wire.hpp"
+#include "tests/session/harness.hpp"
 
 using namespace fauxgres;
 using namespace fauxgres::test;
 using namespace std::chrono_literals;
 using kind = session::action::kind;
 
+using harness = session_harness;
+
 namespace {
-
-struct harness {
-  config::server_config config;
-  config::listener_config listener;
-  responder::fixtures fixtures;
-  observe::stats stats;
-  std::unique_ptr<faults::engine> rules;
-  session::server_context context;
-  std::unique_ptr<session::session> s;
-  std::chrono::milliseconds now{0};
-
-  explicit harness(std::vector<std::string> fault_rules = {}) {
-    listener.name = "tcp0";
-    listener.address = "127.0.0.1";
-    context.config = &config;
-    context.fixtures = &fixtures;
-    context.server_secret = "secret";
-    context.stats = &stats;
-    context.uptime = [this] { return now; };
-    std::vector<faults::rule> parsed;
-    for (const auto& text : fault_rules) parsed.push_back(faults::parse_rule(text));
-    rules = std::make_unique<faults::engine>(std::move(parsed), 1);
-    context.faults = rules.get();
-  }
-
-  void open() {
-    stats.current = 1;
-    stats.current_by_listener["tcp0"] = 1;
-    s = std::make_unique<session::session>(
-        context, session::connection_info{&listener, "127.0.0.1:1", false, "127.0.0.1", 1, now},
-        4242, 777, [](std::span<std::uint8_t> out) { std::fill(out.begin(), out.end(), 7); },
-        [] { return std::chrono::system_clock::time_point(std::chrono::seconds(1700000000)); });
-  }
-  std::vector<backend_message> feed(std::string_view bytes) {
-    s->receive(bytes);
-    std::string out(s->output());
-    s->output_sent();
-    return split(out);
-  }
-  std::vector<backend_message> start(std::string_view user) {
-    open();
-    return feed(startup({{"user", std::string(user)}, {"database", "db"}}));
-  }
-  // A cleartext login: the messages after the password.
-  std::vector<backend_message> login(std::string_view user, std::string_view pw) {
-    start(user);
-    return feed(password(pw));
-  }
-  std::vector<std::string> errors_sent() {
-    std::vector<std::string> codes;
-    for (const auto& e : s->take_events()) {
-      if (e.what == session::event::kind::error_sent) codes.push_back(e.text);
-    }
-    return codes;
-  }
-};
 
 const std::string logged_in = "RSSSSSSSSSSSSSKZ";
 
@@ -107,7 +52,7 @@ TEST_CASE("credential_expiry with md5: the configured password expires for good"
   harness h({"credential_expiry:valid_for=1s"});
   h.config.users.push_back({"app", "secret", auth::method::md5, false});
   auto md5_login = [&](std::string_view pw) {
-    auto out = h.start("app");
+    auto out = h.login("app");
     REQUIRE(types_of(out) == "R");
     std::array<std::uint8_t, 4> salt{};
     std::copy(out[0].body.begin() + 4, out[0].body.begin() + 8, salt.begin());
@@ -122,9 +67,9 @@ TEST_CASE("credential_expiry with md5: the configured password expires for good"
 
 TEST_CASE("credential_expiry never fires for trust logins") {
   harness h({"credential_expiry:valid_for=0"});
-  h.start("app");
+  h.login("app");
   CHECK(h.s->logged_in());
-  h.start("app");
+  h.login("app");
   CHECK(h.s->logged_in());
 }
 
@@ -139,9 +84,9 @@ TEST_CASE("max_connections variant=reserved lets superusers in") {
     CHECK(types_of(h.login("admin", "pw")) == logged_in);
   }
   SECTION("without users: postgres, as initdb makes it") {
-    h.start("postgres");
+    h.login("postgres");
     CHECK(h.s->logged_in());
-    h.start("app");
+    h.login("app");
     CHECK_FALSE(h.s->logged_in());
   }
 }
@@ -150,13 +95,13 @@ TEST_CASE("reset_after messages=: RST when the n-th message arrives, from the St
   SECTION("the password message is message 2") {
     harness h({"reset_after:messages=2"});
     h.config.users.push_back({"app", "pw", auth::method::password, false});
-    CHECK(types_of(h.start("app")) == "R");
+    CHECK(types_of(h.login("app")) == "R");
     CHECK(h.feed(password("pw")).empty());
     CHECK(h.s->next_action().what == kind::reset);
   }
   SECTION("extended protocol: Parse, Bind, Execute, Sync are messages too") {
     harness h({"reset_after:messages=4"});
-    CHECK(types_of(h.start("app")) == logged_in);
+    CHECK(types_of(h.login("app")) == logged_in);
     auto out = h.feed(parse("", "SELECT 1") + bind("", "") + execute("") + sync_message());
     CHECK(types_of(out) == "12");  // what was answered goes out before the RST
     CHECK(h.s->next_action().what == kind::reset);
@@ -164,9 +109,9 @@ TEST_CASE("reset_after messages=: RST when the n-th message arrives, from the St
   }
   SECTION("user= matches once the StartupMessage is read") {
     harness h({"reset_after:messages=1,user=app"});
-    CHECK(h.start("app").empty());
+    CHECK(h.login("app").empty());
     CHECK(h.s->next_action().what == kind::reset);
-    CHECK(types_of(h.start("other")) == logged_in);
+    CHECK(types_of(h.login("other")) == logged_in);
   }
 }
 
@@ -174,7 +119,7 @@ TEST_CASE("reset_after bytes=: RST once that many bytes arrived") {
   harness h({"reset_after:bytes=120"});
   auto first = startup({{"user", "app"}, {"database", "db"}});
   REQUIRE(first.size() < 120);
-  CHECK(types_of(h.start("app")) == logged_in);
+  CHECK(types_of(h.login("app")) == logged_in);
   CHECK(types_of(h.feed(query("SELECT 1"))) == "TDCZ");
   CHECK(h.feed(query("SELECT '" + std::string(100, 'x') + "'")).empty());
   CHECK(h.s->next_action().what == kind::reset);
@@ -194,7 +139,7 @@ TEST_CASE("error_sent events carry every ErrorResponse's SQLSTATE") {
 TEST_CASE("idle_since: the ReadyForQuery the session waits after") {
   harness h;
   h.now = 100ms;
-  h.start("app");
+  h.login("app");
   CHECK(h.s->idle_since() == 100ms);
   h.now = 250ms;
   h.s->receive(query("SELECT pg_sleep(1)").substr(0, 3));  // part of a message: busy

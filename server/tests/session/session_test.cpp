@@ -3,61 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include "auth/md5.hpp"
-#include "session/session.hpp"
-#include "tests/session/wire.hpp"
+#include "tests/session/harness.hpp"
 
 using namespace fauxgres;
 using namespace fauxgres::test;
 using kind = session::action::kind;
 
-namespace {
-
-struct harness {
-  config::server_config config;
-  config::listener_config listener;
-  responder::fixtures fixtures;
-  session::server_context context;
-  std::unique_ptr<session::session> s;
-  std::string sent;
-
-  explicit harness(bool unix_socket = false) {
-    listener.name = unix_socket ? "unix0" : "tcp0";
-    listener.type = unix_socket ? config::listener_config::kind::unix_socket
-                                : config::listener_config::kind::tcp;
-    listener.address = unix_socket ? "/tmp" : "127.0.0.1";
-    context.config = &config;
-    context.fixtures = &fixtures;
-    context.server_secret = "secret";
-  }
-
-  void open() {
-    std::uint8_t counter = 1;
-    s = std::make_unique<session::session>(
-        context, session::connection_info{&listener, "127.0.0.1:1", false}, 4242, 777,
-        [counter](std::span<std::uint8_t> out) mutable {
-          for (auto& b : out) b = counter++;
-        },
-        [] { return std::chrono::system_clock::time_point(std::chrono::seconds(1700000000)); });
-  }
-
-  // Feeds bytes and returns everything the session made sendable.
-  std::vector<backend_message> feed(std::string_view bytes) {
-    s->receive(bytes);
-    return take();
-  }
-  std::vector<backend_message> take() {
-    std::string out(s->output());
-    s->output_sent();
-    sent += out;
-    return split(out);
-  }
-  std::vector<backend_message> login(std::string_view user = "app") {
-    open();
-    return feed(startup({{"user", std::string(user)}, {"database", "db"}}));
-  }
-};
-
-}  // namespace
+using harness = session_harness;
 
 TEST_CASE("trust login sends R0, 13 ParameterStatus in PG order, K and Z(I)") {
   harness h;
@@ -105,9 +57,10 @@ TEST_CASE("SSLRequest with plaintext behind it: N, 08P01 FATAL, close") {
   harness h;
   h.open();
   h.s->receive(ssl_request() + startup({{"user", "app"}}));
-  std::string out(h.s->output());
-  REQUIRE(out[0] == 'N');
-  auto messages = split(out.substr(1));
+  h.take_pieces();
+  REQUIRE(h.pieces.size() == 2);  // PG writes the N at once, the FATAL after it
+  CHECK(h.pieces[0] == "N");
+  auto messages = split(h.pieces[1]);
   REQUIRE(types_of(messages) == "E");
   CHECK(error_field(messages[0], 'C') == "08P01");
   CHECK(error_field(messages[0], 'M') == "received unencrypted data after SSL request");
@@ -348,14 +301,19 @@ TEST_CASE("pg_sleep waits, then finishes or is cancelled with 57014") {
   CHECK(h.s->current_state() == session::state::waiting);
   CHECK(h.s->next_action().what == kind::wait);
   CHECK(h.s->next_action().wait_for == std::chrono::milliseconds(2000));
+  CHECK(h.take().empty());  // PG holds the RowDescription until the statement ends
   SECTION("finished") {
     h.s->wait_finished();
     CHECK(types_of(h.take()) == "TDCZ");
+    CHECK(h.pieces.size() == 1);
   }
   SECTION("cancelled") {
     h.s->cancel();
     auto out = h.take();
     REQUIRE(types_of(out) == "TEZ");
+    // As PG: the error is flushed at once, with the T before it; Z comes in its own send.
+    REQUIRE(h.pieces.size() == 2);
+    CHECK(types_of(split(h.pieces[0])) == "TE");
     CHECK(error_field(out[1], 'C') == "57014");
     CHECK(error_field(out[1], 'M') == "canceling statement due to user request");
     CHECK(h.s->current_state() == session::state::ready);
@@ -371,6 +329,15 @@ TEST_CASE("pg_sleep waits, then finishes or is cancelled with 57014") {
     auto out = h.take();
     REQUIRE(types_of(out) == "TEZ");
     CHECK(error_field(out[1], 'M') == "canceling statement due to statement timeout");
+    CHECK(h.pieces.size() == 2);
+  }
+  SECTION("terminated: T and the FATAL in one send, then the close") {
+    h.s->terminate(protocol::errors::admin_terminate());
+    auto out = h.take();
+    REQUIRE(types_of(out) == "TE");
+    CHECK(h.pieces.size() == 1);
+    CHECK(error_field(out[1], 'C') == "57P01");
+    CHECK(h.s->next_action().what == kind::close);
   }
 }
 
