@@ -12,7 +12,7 @@ build_pkgs=(
   catch2 libpq-dev libicu-dev
 )
 test_pkgs=(
-  postgresql-15 postgresql-client-15 procps iproute2 clang-format
+  postgresql-15 postgresql-client-15 procps iproute2 clang-format clang libclang-rt-14-dev
   python3 python3-psycopg2 python3-psycopg python3-psycopg-pool python3-asyncpg
   python3-sqlalchemy python3-pg8000
   golang-go golang-github-lib-pq-dev golang-github-jackc-pgx-v4-dev golang-github-jinzhu-gorm-dev

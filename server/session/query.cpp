@@ -10,11 +10,6 @@ namespace fauxgres::session {
 
 namespace {
 
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-
 // The RowDescription fields, valid until the next call: one reused buffer per thread
 // saves allocations on every Describe.
 std::span<const protocol::field_description> describe_columns(

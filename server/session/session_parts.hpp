@@ -1,5 +1,5 @@
-// Private parts of a session shared by its implementation files: portals and a
-// simple query in progress.
+// Private parts of a session shared by its implementation files: portals, a simple query
+// in progress, and the visitor helper for message variants.
 #pragma once
 
 #include "session/session.hpp"
@@ -17,6 +17,15 @@ struct session::portal {
   responder::execution result;
   std::size_t next_row = 0;
 };
+
+// std::visit with one lambda per alternative. The guide is for compilers without CTAD
+// for aggregates (Clang 14, which builds the fuzz targets).
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
 
 // A simple Query string being worked through statement by statement.
 struct session::pending_simple {

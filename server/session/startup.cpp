@@ -4,18 +4,9 @@
 
 #include "auth/md5.hpp"
 #include "auth/methods.hpp"
-#include "session/session.hpp"
+#include "session/session_parts.hpp"
 
 namespace fauxgres::session {
-
-namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-
-}  // namespace
 
 bool session::process_startup_packet() {
   auto frame = protocol::frame_startup_packet(input());

@@ -12,11 +12,18 @@ namespace {
 
 constexpr int max_depth = 2000;  // bounds recursion on hostile input
 
+struct json_member;
+
 struct json_value {
   enum class kind { literal, number, string, array, object } k = kind::literal;
   std::string text;  // literal / canonical number / decoded string
   std::vector<json_value> items;
-  std::vector<std::pair<std::string, json_value>> members;
+  std::vector<json_member> members;  // (std::pair may not hold an incomplete type)
+};
+
+struct json_member {
+  std::string key;
+  json_value value;
 };
 
 class parser {
@@ -80,7 +87,7 @@ class parser {
       if (!key || !eat(':')) return std::nullopt;
       auto member = value(depth + 1);
       if (!member) return std::nullopt;
-      v.members.emplace_back(std::move(*key), std::move(*member));
+      v.members.push_back({std::move(*key), std::move(*member)});
     } while (eat(','));
     if (!eat('}')) return std::nullopt;
     return v;
@@ -291,18 +298,17 @@ void write_jsonb(std::string& out, json_value& v) {
       auto& m = v.members;
       // Stable sort keeps input order among equal keys, so the last one is the survivor.
       std::stable_sort(m.begin(), m.end(), [](const auto& a, const auto& b) {
-        return a.first.size() != b.first.size() ? a.first.size() < b.first.size()
-                                                : a.first < b.first;
+        return a.key.size() != b.key.size() ? a.key.size() < b.key.size() : a.key < b.key;
       });
       out.push_back('{');
       bool first = true;
       for (std::size_t i = 0; i < m.size(); ++i) {
-        if (i + 1 < m.size() && m[i + 1].first == m[i].first) continue;
+        if (i + 1 < m.size() && m[i + 1].key == m[i].key) continue;
         if (!first) out += ", ";
         first = false;
-        write_string(out, m[i].first);
+        write_string(out, m[i].key);
         out += ": ";
-        write_jsonb(out, m[i].second);
+        write_jsonb(out, m[i].value);
       }
       out.push_back('}');
       return;
