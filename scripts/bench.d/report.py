@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Turns scripts/bench's raw measurements into markdown tables: medians over the
-repetitions, fauxgres/PostgreSQL ratios, and the targets.
+repetitions, fauxgres/PostgreSQL ratios, and the targets. When the floor server ran
+(server "floor": canned answers, one recv and one send per request), its ratios to
+PostgreSQL show the best any server could reach on this machine.
 
 usage: report.py RUNS_TSV METRICS_TSV CLK_TCK
 
@@ -80,6 +82,8 @@ def main() -> int:
         return median([r[idx] for r in runs[key].get(server, [])])
 
     worst = {"connect": None, "cpu16": None, "tps16": None}
+    worst_cell = {"cpu16": None, "tps16": None}
+    has_floor = any("floor" in by_server for by_server in runs.values())
 
     print("### Throughput and server CPU (pgbench, script `SELECT 1`, medians)\n")
     print("| mode | clients | transport | fauxgres tps | PG tps | tps ratio | fauxgres CPU µs/txn "
@@ -93,27 +97,32 @@ def main() -> int:
         fc, pc = med(key, "fauxgres", 1), med(key, "pg", 1)
         tr, cr = ratio(ft, pt), ratio(fc, pc)
         if clients >= 16:
-            if tr is not None:
-                worst["tps16"] = tr if worst["tps16"] is None else min(worst["tps16"], tr)
-            if cr is not None:
-                worst["cpu16"] = cr if worst["cpu16"] is None else max(worst["cpu16"], cr)
+            if tr is not None and (worst["tps16"] is None or tr < worst["tps16"]):
+                worst["tps16"], worst_cell["tps16"] = tr, key
+            if cr is not None and (worst["cpu16"] is None or cr > worst["cpu16"]):
+                worst["cpu16"], worst_cell["cpu16"] = cr, key
         print(f"| {mode} | {clients} | {transport} | {fmt(ft)} | {fmt(pt)} | {fmt(tr, 2)}× "
               f"| {fmt(fc, 1)} | {fmt(pc, 1)} | {fmt(cr, 2)}× |")
 
     print("\n### Where the server CPU goes, 16 clients (medians, µs per transaction)\n")
-    print("The last column is fauxgres's kernel time alone over PostgreSQL's whole cost: the "
-          "lowest CPU ratio any user-space work could reach.\n")
+    print("fauxgres kernel ÷ PG total is fauxgres's kernel time alone over PostgreSQL's whole "
+          "cost. The floor columns are the floor server's: its CPU ratio is the lowest any "
+          "server can reach here, and its tps ratio the highest.\n")
     print("| mode | transport | fauxgres user | fauxgres kernel | PG user | PG kernel "
-          "| fauxgres kernel ÷ PG total |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+          "| fauxgres kernel ÷ PG total | floor user | floor kernel | floor CPU ratio "
+          "| floor tps ratio |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for key in order:
         mode, clients, transport, connect = key
         if connect or clients < 16:
             continue
         fu, fk = med(key, "fauxgres", 3), med(key, "fauxgres", 2)
         pu, pk, pc = med(key, "pg", 3), med(key, "pg", 2), med(key, "pg", 1)
+        lu, lk, lc = med(key, "floor", 3), med(key, "floor", 2), med(key, "floor", 1)
+        lt, pt = med(key, "floor", 0), med(key, "pg", 0)
         print(f"| {mode} | {transport} | {fmt(fu, 1)} | {fmt(fk, 1)} | {fmt(pu, 1)} | {fmt(pk, 1)} "
-              f"| {fmt(ratio(fk, pc), 2)}× |")
+              f"| {fmt(ratio(fk, pc), 2)}× | {fmt(lu, 1)} | {fmt(lk, 1)} | {fmt(ratio(lc, pc), 2)}× "
+              f"| {fmt(ratio(lt, pt), 2)}× |")
 
     print("\n### New connections (pgbench -C: connect, SELECT 1, disconnect; medians)\n")
     print("| mode | clients | transport | fauxgres conn/s | PG conn/s | ratio | fauxgres CPU µs/conn "
@@ -166,6 +175,16 @@ def main() -> int:
           f"| {verdict(rss, TARGETS['rss_kib'], False)} |")
     print(f"| start to ready | ≤ {TARGETS['ready_ms']:g} ms | {fmt(ready, 1)} ms "
           f"| {verdict(ready, TARGETS['ready_ms'], False)} |")
+    if has_floor:
+        print("\nThe floor server in the worst cells (its ratio is the best any server reaches there):\n")
+        for target, idx, label in (("cpu16", 1, "CPU ratio"), ("tps16", 0, "tps ratio")):
+            key = worst_cell[target]
+            if key is None:
+                continue
+            mode, clients, transport, _ = key
+            floor_ratio = ratio(med(key, "floor", idx), med(key, "pg", idx))
+            print(f"- {target}: {mode}, {clients} clients, {transport}: fauxgres "
+                  f"{fmt(worst[target], 2)}×, floor {fmt(floor_ratio, 2)}× ({label})")
     return 0
 
 
