@@ -73,8 +73,11 @@ class message_reader {
   }
 
   std::size_t left() const { return body_.size() - pos_; }
-  const error_fields& error() const { return error_; }
-  error_fields& error() { return error_; }
+  const error_fields& error() const {
+    static const error_fields none;
+    return error_ ? *error_ : none;
+  }
+  error_fields& error() { return error_ ? *error_ : error_.emplace(); }
 
  private:
   unsigned at(std::size_t i) const { return static_cast<unsigned char>(body_[pos_ + i]); }
@@ -85,7 +88,7 @@ class message_reader {
 
   std::string_view body_;
   std::size_t pos_ = 0;
-  error_fields error_;
+  std::optional<error_fields> error_;  // once a read failed; most messages never need one
 };
 
 }  // namespace fauxgres::protocol::detail

@@ -425,6 +425,7 @@ statement_plan analyse(std::string_view sql, std::span<const std::uint32_t> decl
     if (fast_select_literal(sql)) {
       plan.columns.emplace(1, column{"?column?", oid::int4, 4, -1, 0, 0});
       plan.detail = literal_detail();
+      plan.answer_is_fixed = true;
       return plan;
     }
     if (const auto* detail = fast_transaction(sql, &plan.control)) {

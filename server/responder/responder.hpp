@@ -67,6 +67,8 @@ struct context {
   mutable std::optional<std::chrono::system_clock::time_point> statement_start_;
 };
 
+struct execution;
+
 // Result of analysing one statement (Parse / Describe).
 struct statement_plan {
   std::optional<protocol::error_fields> error;  // analysis failed (e.g. 42601, 0A000)
@@ -76,6 +78,10 @@ struct statement_plan {
   transaction_control control = transaction_control::none;
   std::string text;                    // the statement as given
   std::shared_ptr<const void> detail;  // the responder's own analysis
+  // Every execution gives the same answer (SELECT <integer>). A session that keeps the
+  // plan (a prepared statement) runs it once and keeps the answer in `fixed_answer`.
+  bool answer_is_fixed = false;
+  std::shared_ptr<const execution> fixed_answer;
 };
 
 // Statements that act on session objects the session owns (prepared statements, portals).

@@ -212,7 +212,7 @@ void session::wait_finished() {
     ++p.index;
     run_simple_statements();
   } else if (auto it = portals_.find(waiting_portal_); it != portals_.end()) {
-    apply_execution(*it->second.plan, it->second.result);
+    apply_execution(*it->second.plan, it->second.answer());
     send_portal_rows(it->second, waiting_max_rows_);
   }
   waiting_portal_.clear();
@@ -255,6 +255,10 @@ void session::handle_parse(protocol::parse& message) {
   if (plan.error) {
     if (!query_fault_instead_of_error(message.sql)) extended_error(*plan.error);
     return;
+  }
+  if (plan.answer_is_fixed) {  // once here instead of at every Bind
+    plan.fixed_answer =
+        std::make_shared<const responder::execution>(responder::execute(plan, {}, ctx));
   }
   statements_[message.statement] =
       std::make_shared<const responder::statement_plan>(std::move(plan));
@@ -349,11 +353,13 @@ void session::handle_bind(protocol::bind& message) {
   }
   // PG plans at Bind and folds constants there: errors such as 1/0 surface at Bind.
   if (!plan->empty) {
-    auto ctx = make_context();
-    p.result = responder::execute(*plan, p.parameters, ctx);
-    if (p.result.error) {
-      if (!query_fault_instead_of_error(plan->text)) extended_error(*p.result.error);
-      return;
+    if (!plan->fixed_answer) {
+      auto ctx = make_context();
+      p.result = responder::execute(*plan, p.parameters, ctx);
+      if (p.result.error) {
+        if (!query_fault_instead_of_error(plan->text)) extended_error(*p.result.error);
+        return;
+      }
     }
     p.evaluated = true;
   }
@@ -415,18 +421,19 @@ void session::handle_execute(const protocol::execute& message) {
       auto ctx = make_context();
       p.result = responder::execute(*p.plan, p.parameters, ctx);
     }
-    if (p.result.error) {
+    const auto& result = p.answer();
+    if (result.error) {
       p.completed = true;
-      return extended_error(*p.result.error);
+      return extended_error(*result.error);
     }
     if (verdict.what == faults::verdict::kind::reset_after_rows)
-      return reset_after_rows(p.result.rows, verdict.rows);
-    if (auto wait = statement_wait(p.result, verdict); wait.count() > 0) {
+      return reset_after_rows(result.rows, verdict.rows);
+    if (auto wait = statement_wait(result, verdict); wait.count() > 0) {
       waiting_portal_ = message.portal;
       waiting_max_rows_ = message.max_rows;
       return begin_wait(wait, resume::statement);
     }
-    apply_execution(*p.plan, p.result);
+    apply_execution(*p.plan, result);
   } else if (p.plan->empty) {
     writer().empty_query_response();
     return;
@@ -436,7 +443,7 @@ void session::handle_execute(const protocol::execute& message) {
 
 void session::send_portal_rows(portal& p, std::int32_t max_rows) {
   auto w = writer();
-  auto& result = p.result;
+  const auto& result = p.answer();
   if (!p.plan->columns) {
     p.completed = true;
     w.command_complete(result.tag);
@@ -510,7 +517,8 @@ void session::statement_error(const protocol::error_fields& error) {
   if (tx_status_ == 'T') tx_status_ = 'E';
 }
 
-void session::apply_execution(const responder::statement_plan& plan, responder::execution& result) {
+void session::apply_execution(const responder::statement_plan& plan,
+                              const responder::execution& result) {
   auto w = writer();
   for (const auto& notice : result.notices) {
     w.notice_response(notice);

@@ -217,7 +217,7 @@ class session {
   void abort_wait(const protocol::error_fields& error);
   bool query_fault_instead_of_error(std::string_view sql);
   bool refuses_in_failed_transaction(const responder::statement_plan& plan) const;
-  void apply_execution(const responder::statement_plan& plan, responder::execution& result);
+  void apply_execution(const responder::statement_plan& plan, const responder::execution& result);
   void report_parameter_changes();
   std::chrono::milliseconds statement_wait(const responder::execution& result,
                                            const faults::verdict& verdict);

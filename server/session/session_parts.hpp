@@ -14,8 +14,12 @@ struct session::portal {
   bool evaluated = false;             // the responder ran at Bind (its result waits for Execute)
   bool executed = false;
   bool completed = false;
-  responder::execution result;
+  responder::execution result;  // from Bind or Execute, unless the plan's answer is fixed
   std::size_t next_row = 0;
+
+  const responder::execution& answer() const {
+    return plan->fixed_answer ? *plan->fixed_answer : result;
+  }
 };
 
 // std::visit with one lambda per alternative. The guide is for compilers without CTAD
