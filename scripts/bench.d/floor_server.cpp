@@ -83,7 +83,9 @@ bool answer(connection& c, reply& out) {
     const char* p = c.in.data() + at;
     const std::size_t left = c.used - at;
     if (!c.started) {
-      if (left < 8 || left < read_u32(p)) break;
+      if (left < 8) break;
+      if (read_u32(p) < 8) return false;  // cannot be a packet
+      if (left < read_u32(p)) break;
       const auto code = static_cast<std::int32_t>(read_u32(p + 4));
       at += read_u32(p);
       if (code == ssl_request || code == gssenc_request) {
@@ -96,7 +98,9 @@ bool answer(connection& c, reply& out) {
       }
       continue;
     }
-    if (left < 5 || left < 1 + read_u32(p + 1)) break;
+    if (left < 5) break;
+    if (read_u32(p + 1) < 4) return false;  // cannot be a message
+    if (left < 1 + read_u32(p + 1)) break;
     at += 1 + read_u32(p + 1);
     switch (p[0]) {
       case 'P':
@@ -132,7 +136,7 @@ bool answer(connection& c, reply& out) {
         break;
     }
   }
-  if (c.started && c.used - at == c.in.size()) return false;  // larger than the buffer
+  if (c.used - at == c.in.size()) return false;  // larger than the buffer
   std::memmove(c.in.data(), c.in.data() + at, c.used - at);
   c.used -= at;
   return open;

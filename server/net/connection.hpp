@@ -101,7 +101,7 @@ class connection : public std::enable_shared_from_this<connection> {
   read_outcome deferred_outcome_ = read_outcome::data;  // an end met after data
   std::uint64_t net_generation_ = ~std::uint64_t(0);    // the engine's rules last looked at
   std::unique_ptr<network_state> net_;                  // only once a network rule existed
-  std::array<char, 64> inbox_;  // a typical request (P B D E S of "SELECT 1;" is 53); read_more
+  std::array<char, 64> inbox_;  // a typical request (P B D E S of "SELECT 1;": 53); see read_more
 };
 
 }  // namespace fauxgres::net

@@ -263,6 +263,23 @@ TEST_CASE("extended protocol: row limits suspend the portal") {
   CHECK(out[4].body == std::string("SELECT 0\0", 9));
 }
 
+TEST_CASE("extended protocol: a prepared SELECT <integer> answers alike at every Bind") {
+  // Its answer is computed once, at Parse: every portal must still get all of it.
+  harness h;
+  h.login();
+  REQUIRE(types_of(h.feed(parse("s", "SELECT 7") + sync_message())) == "1Z");
+  for (int round = 0; round < 2; ++round) {
+    auto out = h.feed(bind("a", "s") + execute("a", 1) + execute("a", 1) + sync_message());
+    REQUIRE(types_of(out) == "2DsCZ");
+    CHECK(out[1].body.substr(6) == "7");
+    CHECK(out[3].body == std::string("SELECT 0\0", 9));
+    out = h.feed(bind("", "s", {}, {}, {1}) + execute("") + sync_message());
+    REQUIRE(types_of(out) == "2DCZ");
+    CHECK(get32(out[1].body, 6) == 7);
+    CHECK(out[2].body == std::string("SELECT 1\0", 9));
+  }
+}
+
 TEST_CASE("extended protocol: an error skips to Sync") {
   harness h;
   h.login();
