@@ -267,6 +267,29 @@ TEST_CASE("single-row mode returns one row per result", "[query]") {
   CHECK(PQntuples(rs[3].get()) == 0);
 }
 
+TEST_CASE("a reply larger than the socket buffers arrives whole", "[query]") {
+  // 8 MiB in one reply: more than a Unix socket or a fresh loopback TCP connection takes
+  // at once, so the server sends it in parts while libpq reads.
+  constexpr int rows = 64;
+  const std::string chunk(128 * 1024, 'x');
+  std::string yaml =
+      "queries:\n  - match: \"SELECT big\"\n    columns: [{name: v, type: text}]\n"
+      "    rows:\n";
+  for (int i = 0; i < rows; ++i) yaml += "      - [\"" + std::to_string(i) + chunk + "\"]\n";
+  temp_file fixtures(yaml);
+  const auto via = GENERATE(transport::tcp, transport::unix_socket);
+  INFO("transport: " << to_string(via));
+  auto s = open_session(via, {"--fixtures", fixtures.path});
+  auto r = exec(s.conn.get(), "SELECT big");
+  INFO("libpq: " << PQerrorMessage(s.conn.get()));
+  REQUIRE(PQresultStatus(r.get()) == PGRES_TUPLES_OK);
+  REQUIRE(PQntuples(r.get()) == rows);
+  int whole = 0;
+  for (int i = 0; i < rows; ++i) whole += PQgetvalue(r.get(), i, 0) == std::to_string(i) + chunk;
+  CHECK(whole == rows);
+  CHECK(value(exec(s.conn.get(), "SELECT 1").get()) == "1");  // the session goes on
+}
+
 TEST_CASE("SET, SHOW, version() and pg_sleep", "[query]") {
   const auto via = GENERATE(transport::tcp, transport::unix_socket);
   INFO("transport: " << to_string(via));

@@ -218,30 +218,50 @@ awaitable<void> connection::hang() {
   co_await close(false);
 }
 
+// Plain sockets: each piece the session flushed gets its own send, so segments fall as
+// PG's do, as long as the socket takes them. A full socket leaves the rest for later.
+void connection::write_what_fits(boost::system::error_code& ec) {
+  for (auto out = session_.output(); !out.empty(); out = session_.output()) {
+    const std::size_t written = socket_.write_some(asio::buffer(out), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      ec = {};
+      return;
+    }
+    if (ec) return;
+    if (written < out.size()) {
+      session_.output_sent(written);
+      return;
+    }
+    session_.output_sent();
+  }
+}
+
+bool connection::flushed_without_waiting() {
+  if (tls_ || shaping()) return false;
+  boost::system::error_code ec;
+  write_what_fits(ec);
+  return !ec && session_.output().empty();  // else flush() waits, or meets the error again
+}
+
 awaitable<bool> connection::flush() {
   if (session_.output().empty() && !net_) co_return true;
   if (shaping()) co_return co_await flush_shaped();  // network faults in effect
-  // Each piece the session flushed gets its own write, so segments fall as PG's do.
-  for (auto out = session_.output(); !out.empty(); out = session_.output()) {
-    boost::system::error_code ec;
-    if (tls_) {
-      std::tie(ec, std::ignore) =
-          co_await asio::async_write(tls_->stream, asio::buffer(out), use_tuple);
-    } else {
-      // Most replies fit the socket buffer: write directly, fall back to waiting.
-      std::size_t written = socket_.write_some(asio::buffer(out), ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again) {
-        written = 0;
-        ec = {};
-      }
-      if (!ec && written < out.size())
-        std::tie(ec, std::ignore) =
-            co_await asio::async_write(socket_, asio::buffer(out.substr(written)), use_tuple);
+  if (tls_) {
+    for (auto out = session_.output(); !out.empty(); out = session_.output()) {
+      auto [ec, n] = co_await asio::async_write(tls_->stream, asio::buffer(out), use_tuple);
+      if (ec) co_return false;
+      session_.output_sent();
     }
-    if (ec) co_return false;
-    session_.output_sent();
+    co_return true;
   }
-  co_return true;
+  while (true) {
+    boost::system::error_code ec;
+    write_what_fits(ec);
+    if (ec) co_return false;
+    if (session_.output().empty()) co_return true;
+    std::tie(ec) = co_await socket_.async_wait(socket_type::wait_write, use_tuple);
+    if (ec) co_return false;
+  }
 }
 
 std::string_view connection::with_rest_of_read(std::size_t n) {
@@ -260,34 +280,34 @@ std::string_view connection::with_rest_of_read(std::size_t n) {
   return {buffer.data(), n + more};
 }
 
+bool connection::reads_plainly() {
+  return !tls_ && !interrupt_pending() && deferred_outcome_ == read_outcome::data && !shaping();
+}
+
+// Read into a small inline buffer, which holds a typical query: unlike async_wait,
+// async_read_some needs no epoll_ctl per read. Bigger reads continue in the server's
+// shared buffer, so an idle connection keeps no large buffer.
+connection::read_outcome connection::received_plainly(const boost::system::error_code& ec,
+                                                      std::size_t n) {
+  if (ec) return outcome_of(ec);
+  session_.receive(n < inbox_.size() ? std::string_view(inbox_.data(), n) : with_rest_of_read(n));
+  return read_outcome::data;
+}
+
+// The reads run() does not do itself (see reads_plainly): a pending interrupt or end,
+// network faults in effect, or else TLS.
 awaitable<connection::read_outcome> connection::read_more() {
   // An interrupt that came while nothing waited (during a write) is handled first.
   if (interrupt_pending()) co_return read_outcome::interrupted;
   if (deferred_outcome_ != read_outcome::data)
     co_return std::exchange(deferred_outcome_, read_outcome::data);
-  if (shaping()) co_return co_await read_more_shaped();  // network faults in effect
-  boost::system::error_code ec;
-  std::size_t n = 0;
-  if (tls_) {
-    reading_ = true;
-    std::tie(ec, n) = co_await tls_->stream.async_read_some(asio::buffer(tls_->buffer), use_tuple);
-    reading_ = false;
-    if (!ec) session_.receive(std::string_view(tls_->buffer.data(), n));
-  } else {
-    // Read into a small inline buffer, which holds a typical query: unlike async_wait,
-    // async_read_some needs no epoll_ctl per read. Bigger reads continue in the server's
-    // shared buffer, so an idle connection keeps no large buffer.
-    reading_ = true;
-    std::tie(ec, n) = co_await socket_.async_read_some(asio::buffer(inbox_), use_tuple);
-    reading_ = false;
-    if (!ec)
-      session_.receive(n < inbox_.size() ? std::string_view(inbox_.data(), n)
-                                         : with_rest_of_read(n));
-  }
-  if (!ec) co_return read_outcome::data;
-  if (ec == asio::error::operation_aborted) co_return read_outcome::interrupted;
-  if (ec == asio::error::connection_reset) co_return read_outcome::reset;
-  co_return read_outcome::closed;
+  if (shaping()) co_return co_await read_more_shaped();
+  reading_ = true;
+  auto [ec, n] = co_await tls_->stream.async_read_some(asio::buffer(tls_->buffer), use_tuple);
+  reading_ = false;
+  if (ec) co_return outcome_of(ec);
+  session_.receive(std::string_view(tls_->buffer.data(), n));
+  co_return read_outcome::data;
 }
 
 awaitable<bool> connection::start_tls() {
@@ -366,7 +386,7 @@ awaitable<void> connection::run() {
   bool peer_gone = false;
   while (true) {
     drain_events();
-    if (!co_await flush()) {
+    if (!flushed_without_waiting() && !co_await flush()) {
       if (!net_ || net_->ended_by.empty()) close_reason_ = "could not send data to client";
       break;  // (a network fault that ended the connection said why)
     }
@@ -389,7 +409,15 @@ awaitable<void> connection::run() {
       continue;
     }
     if (session_.logged_in()) arm_deadline();
-    auto outcome = co_await read_more();
+    read_outcome outcome;
+    if (reads_plainly()) {
+      reading_ = true;
+      auto [ec, n] = co_await socket_.async_read_some(asio::buffer(inbox_), use_tuple);
+      reading_ = false;
+      outcome = received_plainly(ec, n);
+    } else {
+      outcome = co_await read_more();
+    }
     if (session_.logged_in()) deadline_timer_.cancel();
     if (outcome == read_outcome::interrupted) {
       handle_interrupts();

@@ -44,6 +44,12 @@ class connection : public std::enable_shared_from_this<connection> {
   friend class shaped_stream;
   // `ended`: a network fault closed or reset the connection.
   enum class read_outcome { data, interrupted, closed, reset, ended };
+  // The common cases run in run() itself, without a coroutine frame of their own: replies
+  // that fit the socket, and plain reads. flush() and read_more() handle the rest.
+  bool flushed_without_waiting();
+  bool reads_plainly();
+  read_outcome received_plainly(const boost::system::error_code& ec, std::size_t n);
+  void write_what_fits(boost::system::error_code& ec);
   boost::asio::awaitable<bool> flush();
   boost::asio::awaitable<read_outcome> read_more();
   boost::asio::awaitable<bool> start_tls();

@@ -74,7 +74,7 @@ class server {
   void shutdown_fast();
 
   // --- Control: the HTTP API, scheduled action rules and `fauxgres run` use these. All run
-  // on the server's io_context thread (post to io() from elsewhere).
+  // on the server's io_context thread, the only thread there is.
   boost::asio::io_context& io() { return io_; }
   faults::engine& rules() { return faults_; }
   // Call after changing rules(): re-plans listener windows and scheduled actions, and
@@ -144,7 +144,8 @@ class server {
   observe::logger& log_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::size_t logged_fault_events_ = 0;
-  boost::asio::io_context io_{1};
+  // One thread does all the work, so Asio's scheduler and reactor need no locks.
+  boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
   boost::asio::signal_set signals_{io_};
   // Declared after io_: timers must be destroyed before their io_context.
   std::vector<std::unique_ptr<boost::asio::steady_timer>> schedule_;

@@ -49,6 +49,7 @@ class backend_writer {
   // DataRow: each value is raw bytes (already text- or binary-encoded); nullopt is NULL.
   void data_row(std::span<const std::optional<std::string>> values);  // D
   void command_complete(std::string_view tag);                        // C
+  void command_complete(std::string_view tag, std::uint64_t rows);    // C "TAG rows"
   void empty_query_response();                                        // I
   void error_response(const error_fields& e);                         // E
   void notice_response(const error_fields& e);                        // N
@@ -62,17 +63,19 @@ class backend_writer {
   void portal_suspended();                                          // s
   void parameter_description(std::span<const std::uint32_t> oids);  // t
 
+  // A whole message encoded earlier by a backend_writer (a cached RowDescription).
+  void encoded(std::string_view message) { out_.append(message); }
+
   // Protocol-2.0 style error used for rejecting v2 startups: 'E' text '\n' NUL, no length.
   // `message` is the whole text, severity included ("FATAL:  unsupported frontend ...").
   void v2_error(std::string_view message);
 
  private:
-  // Starts a message with `type` and a placeholder length; returns the length offset.
-  std::size_t begin(char type);
-  void end(std::size_t length_at);
-  void put_int16(std::int16_t v);
-  void put_int32(std::int32_t v);
-  void put_cstring(std::string_view s);
+  // Every message is sized first and grows the buffer once: `message(type, body)` writes
+  // the type byte and length word and returns where the `body` bytes go.
+  class body_cursor;
+  body_cursor message(char type, std::size_t body);
+  void empty_message(char type);
   void put_fields(char type, const error_fields& e);
 
   std::string& out_;

@@ -61,38 +61,35 @@ message_frame frame_message(std::string_view buffer, std::size_t (*max_body)(cha
 
 namespace {
 
-decode_result failed(const message_reader& r) {
-  return decode_error{r.error()};
-}
-
-decode_result decode_query(message_reader& r) {
+// Each reader fills a message in place (no copies of it on the way out) and returns
+// false with the reader's error set when the body is malformed.
+bool read_query(message_reader& r, query& q) {
   auto sql = r.string();
-  if (!sql || !r.end()) return failed(r);
-  return query{std::move(*sql)};
+  if (!sql || !r.end()) return false;
+  q.sql = *sql;
+  return true;
 }
 
-decode_result decode_parse(message_reader& r) {
-  parse p;
+bool read_parse(message_reader& r, parse& p) {
   auto name = r.string();
-  if (!name) return failed(r);
+  if (!name) return false;
   auto sql = r.string();
-  if (!sql) return failed(r);
+  if (!sql) return false;
   auto count = r.uint16();
-  if (!count) return failed(r);
-  p.statement = std::move(*name);
-  p.sql = std::move(*sql);
+  if (!count) return false;
+  p.statement = *name;
+  p.sql = *sql;
   // Bounded by the body: each entry is 4 bytes, so at most left()/4 are reserved.
   p.parameter_types.reserve(std::min<std::size_t>(*count, r.left() / 4));
   for (std::uint16_t i = 0; i < *count; ++i) {
     auto oid = r.int32();
-    if (!oid) return failed(r);
+    if (!oid) return false;
     p.parameter_types.push_back(static_cast<std::uint32_t>(*oid));
   }
-  if (!r.end()) return failed(r);
-  return p;
+  return r.end();
 }
 
-bool read_formats(message_reader& r, std::vector<std::int16_t>& out) {
+bool read_formats(message_reader& r, short_list<std::int16_t>& out) {
   auto count = r.uint16();
   if (!count) return false;
   out.reserve(std::min<std::size_t>(*count, r.left() / 2));
@@ -105,81 +102,125 @@ bool read_formats(message_reader& r, std::vector<std::int16_t>& out) {
 }
 
 // PG reads parameters in the order below; errors while reading one carry its W context.
-decode_result decode_bind(message_reader& r) {
-  bind b;
+bool read_bind(message_reader& r, bind& b) {
   auto portal = r.string();
-  if (!portal) return failed(r);
+  if (!portal) return false;
   auto statement = r.string();
-  if (!statement) return failed(r);
-  b.portal = std::move(*portal);
-  b.statement = std::move(*statement);
-  if (!read_formats(r, b.parameter_formats)) return failed(r);
+  if (!statement) return false;
+  b.portal = *portal;
+  b.statement = *statement;
+  if (!read_formats(r, b.parameter_formats)) return false;
   auto count = r.uint16();
-  if (!count) return failed(r);
+  if (!count) return false;
   if (b.parameter_formats.size() > 1 && b.parameter_formats.size() != *count) {
-    return decode_error{errors::bind_format_count(b.parameter_formats.size(), *count)};
+    r.error() = errors::bind_format_count(b.parameter_formats.size(), *count);
+    return false;
   }
   b.parameters.reserve(std::min<std::size_t>(*count, r.left() / 4));
   for (std::uint16_t i = 0; i < *count; ++i) {
     auto len = r.int32();
-    std::optional<std::string> value;
+    std::optional<std::string_view> value;
     if (len && *len != -1) value = r.bytes(*len);
     if (!len || (*len != -1 && !value)) {
       r.error().where = errors::bind_parameter_context(b.portal, i + 1, false);
-      return failed(r);
+      return false;
     }
-    b.parameters.push_back(std::move(value));
+    b.parameters.push_back(value);
   }
-  if (!read_formats(r, b.result_formats) || !r.end()) return failed(r);
-  return b;
+  return read_formats(r, b.result_formats) && r.end();
 }
 
 // Describe and Close share a layout; PG checks the subtype after the end of the message.
-template <typename Message>
-decode_result decode_target(message_reader& r, error_fields (*bad_kind)(int)) {
+template <typename Message, error_fields (*bad_kind)(int)>
+bool read_target(message_reader& r, Message& m) {
   auto kind = r.byte();
-  if (!kind) return failed(r);
+  if (!kind) return false;
   auto name = r.string();
-  if (!name || !r.end()) return failed(r);
-  if (*kind != 'S' && *kind != 'P') return decode_error{bad_kind(*kind)};
-  return Message{static_cast<char>(*kind), std::move(*name)};
+  if (!name || !r.end()) return false;
+  if (*kind != 'S' && *kind != 'P') {
+    r.error() = bad_kind(*kind);
+    return false;
+  }
+  m.kind = static_cast<char>(*kind);
+  m.name = *name;
+  return true;
 }
 
-decode_result decode_execute(message_reader& r) {
+bool read_execute(message_reader& r, execute& e) {
   auto portal = r.string();
-  if (!portal) return failed(r);
+  if (!portal) return false;
   auto max_rows = r.int32();
-  if (!max_rows || !r.end()) return failed(r);
-  return execute{std::move(*portal), *max_rows};
+  if (!max_rows || !r.end()) return false;
+  e.portal = *portal;
+  e.max_rows = *max_rows;
+  return true;
 }
 
 template <typename Message>
-decode_result decode_empty(message_reader& r) {
-  if (!r.end()) return failed(r);
-  return Message{};
+bool read_empty(message_reader& r, Message&) {
+  return r.end();
+}
+
+template <typename Message>
+decode_failure read_whole(std::string_view body, Message& out,
+                          bool (*read)(message_reader&, Message&)) {
+  message_reader r(body);
+  if (read(r, out)) return nullptr;
+  return std::make_unique<error_fields>(std::move(r.error()));
+}
+
+template <typename Message>
+decode_result decode_as(std::string_view body) {
+  Message m;
+  if (auto failure = decode(body, m)) return decode_error{std::move(*failure)};
+  return m;
 }
 
 }  // namespace
 
+decode_failure decode(std::string_view body, query& out) {
+  return read_whole(body, out, read_query);
+}
+decode_failure decode(std::string_view body, parse& out) {
+  return read_whole(body, out, read_parse);
+}
+decode_failure decode(std::string_view body, bind& out) {
+  return read_whole(body, out, read_bind);
+}
+decode_failure decode(std::string_view body, describe& out) {
+  return read_whole(body, out, read_target<describe, errors::invalid_describe_subtype>);
+}
+decode_failure decode(std::string_view body, execute& out) {
+  return read_whole(body, out, read_execute);
+}
+decode_failure decode(std::string_view body, close& out) {
+  return read_whole(body, out, read_target<close, errors::invalid_close_subtype>);
+}
+decode_failure decode(std::string_view body, sync& out) {
+  return read_whole(body, out, read_empty<sync>);
+}
+decode_failure decode(std::string_view body, flush& out) {
+  return read_whole(body, out, read_empty<flush>);
+}
+
 decode_result decode_message(char type, std::string_view body) {
-  message_reader r(body);
   switch (type) {
     case 'Q':
-      return decode_query(r);
+      return decode_as<query>(body);
     case 'P':
-      return decode_parse(r);
+      return decode_as<parse>(body);
     case 'B':
-      return decode_bind(r);
+      return decode_as<bind>(body);
     case 'D':
-      return decode_target<describe>(r, errors::invalid_describe_subtype);
+      return decode_as<describe>(body);
     case 'C':
-      return decode_target<close>(r, errors::invalid_close_subtype);
+      return decode_as<close>(body);
     case 'E':
-      return decode_execute(r);
+      return decode_as<execute>(body);
     case 'S':
-      return decode_empty<sync>(r);
+      return decode_as<sync>(body);
     case 'H':
-      return decode_empty<flush>(r);
+      return decode_as<flush>(body);
     case 'X':
       return terminate{};  // PG exits without looking at the body
     case 'd':
@@ -209,10 +250,11 @@ std::variant<sasl_initial_response, decode_error> decode_sasl_initial(std::strin
   if (!mechanism) return failed_fatal();
   auto len = r.int32();
   if (!len) return failed_fatal();
-  sasl_initial_response s{std::move(*mechanism), std::nullopt};
+  sasl_initial_response s{std::string(*mechanism), std::nullopt};
   if (*len != -1) {
-    s.data = r.bytes(*len);
-    if (!s.data) return failed_fatal();
+    auto data = r.bytes(*len);
+    if (!data) return failed_fatal();
+    s.data.emplace(*data);
   }
   if (!r.end()) return failed_fatal();
   return s;

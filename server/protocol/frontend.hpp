@@ -3,12 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "protocol/error_fields.hpp"
 
@@ -99,33 +102,37 @@ std::size_t message_limit(char type);
 // During authentication only 'p' is expected; anything else gets the 08P01 FATAL.
 std::size_t auth_message_limit_for(char type);
 
-// Decoded messages after login.
+// Decoded messages after login. Strings and values are views into the message body: valid
+// while the body is, so a handler copies what it keeps. Short lists are stored inline.
+template <typename T>
+using short_list = boost::container::small_vector<T, 4>;
+
 struct query {
-  std::string sql;
+  std::string_view sql;
 };
 struct parse {
-  std::string statement;
-  std::string sql;
+  std::string_view statement;
+  std::string_view sql;
   std::vector<std::uint32_t> parameter_types;  // 0 = unspecified
 };
 struct bind {
-  std::string portal;
-  std::string statement;
-  std::vector<std::int16_t> parameter_formats;         // as sent: 0, 1 or n entries
-  std::vector<std::optional<std::string>> parameters;  // raw bytes; nullopt = NULL
-  std::vector<std::int16_t> result_formats;            // as sent: 0, 1 or n entries
+  std::string_view portal;
+  std::string_view statement;
+  short_list<std::int16_t> parameter_formats;              // as sent: 0, 1 or n entries
+  short_list<std::optional<std::string_view>> parameters;  // raw bytes; nullopt = NULL
+  short_list<std::int16_t> result_formats;                 // as sent: 0, 1 or n entries
 };
 struct describe {
   char kind = 'S';  // 'S' statement or 'P' portal
-  std::string name;
+  std::string_view name;
 };
 struct execute {
-  std::string portal;
+  std::string_view portal;
   std::int32_t max_rows = 0;  // 0 = no limit
 };
 struct close {
   char kind = 'S';
-  std::string name;
+  std::string_view name;
 };
 struct sync {};
 struct flush {};
@@ -145,6 +152,18 @@ struct decode_error {
 
 using decode_result = std::variant<frontend_message, decode_error>;
 decode_result decode_message(char type, std::string_view body);
+
+// The same for a message whose type is known, decoded into `out` in place. The result is
+// null, or the error PG raises for a malformed body (rare: kept off the common path).
+using decode_failure = std::unique_ptr<error_fields>;
+decode_failure decode(std::string_view body, query& out);
+decode_failure decode(std::string_view body, parse& out);
+decode_failure decode(std::string_view body, bind& out);
+decode_failure decode(std::string_view body, describe& out);
+decode_failure decode(std::string_view body, execute& out);
+decode_failure decode(std::string_view body, close& out);
+decode_failure decode(std::string_view body, sync& out);
+decode_failure decode(std::string_view body, flush& out);
 
 // Authentication-phase message bodies ('p'), decoded according to what was asked for.
 struct sasl_initial_response {

@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <string_view>
 
 #include "protocol/error_fields.hpp"
@@ -39,30 +38,36 @@ class message_reader {
   }
 
   // pq_getmsgbytes: a negative or too large count is "insufficient data left in message".
-  std::optional<std::string> bytes(std::int32_t n) {
+  // Values are views into the body: nothing is copied or allocated while decoding.
+  std::optional<std::string_view> bytes(std::int32_t n) {
     if (n < 0 || static_cast<std::size_t>(n) > left()) {
       return fail(errors::insufficient_data_for_value());
     }
-    std::string v(body_.substr(pos_, static_cast<std::size_t>(n)));
+    const std::string_view v = body_.substr(pos_, static_cast<std::size_t>(n));
     pos_ += static_cast<std::size_t>(n);
     return v;
   }
 
   // pq_getmsgstring (or pq_getmsgrawstring when `raw`): needs a NUL before the end; the
   // non-raw form is also checked as UTF-8, as PG does for a UTF8 database and client.
-  std::optional<std::string> string(bool raw = false) {
-    const auto nul = body_.find('\0', pos_);
-    if (nul == std::string_view::npos) {
-      return fail(raw ? errors::invalid_raw_string_in_message()
-                      : errors::invalid_string_in_message());
+  std::optional<std::string_view> string(bool raw = false) {
+    // Names and most statements are ASCII: one pass finds the NUL and checks the text.
+    std::size_t end = pos_;
+    while (end < body_.size() && body_[end] != '\0' && static_cast<signed char>(body_[end]) >= 0)
+      ++end;
+    if (end == body_.size() || body_[end] != '\0') {
+      const auto nul = body_.find('\0', end);
+      if (nul == std::string_view::npos) {
+        return fail(raw ? errors::invalid_raw_string_in_message()
+                        : errors::invalid_string_in_message());
+      }
+      if (const auto bad = raw ? std::nullopt : first_invalid_utf8(body_.substr(end, nul - end)))
+        return fail(errors::invalid_byte_sequence(body_.substr(end + *bad, nul - end - *bad)));
+      end = nul;
     }
-    const std::string_view text = body_.substr(pos_, nul - pos_);
-    if (const auto bad = raw ? std::nullopt : first_invalid_utf8(text)) {
-      return fail(errors::invalid_byte_sequence(text.substr(*bad)));
-    }
-    std::string v(text);
-    pos_ = nul + 1;
-    return v;
+    const std::string_view text = body_.substr(pos_, end - pos_);
+    pos_ = end + 1;
+    return text;
   }
 
   // pq_getmsgend: trailing bytes are "invalid message format".

@@ -82,6 +82,9 @@ struct statement_plan {
   // plan (a prepared statement) runs it once and keeps the answer in `fixed_answer`.
   bool answer_is_fixed = false;
   std::shared_ptr<const execution> fixed_answer;
+  // Kept by a session that prepares the plan: its RowDescription for all-text results,
+  // encoded once for every Describe.
+  std::string text_row_description;
 };
 
 // Statements that act on session objects the session owns (prepared statements, portals).

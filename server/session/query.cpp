@@ -43,6 +43,15 @@ protocol::error_fields no_binary_output(std::uint32_t oid) {
   return e;
 }
 
+// CommandComplete: the tag, and the rows sent when the command counts them ("SELECT 3").
+void command_complete(protocol::backend_writer& w, const responder::execution& result,
+                      std::uint64_t rows) {
+  if (result.counts_rows)
+    w.command_complete(result.tag, rows);
+  else
+    w.command_complete(result.tag);
+}
+
 }  // namespace
 
 responder::context session::make_context() {
@@ -81,45 +90,65 @@ bool session::process_message() {
     consume(frame.length);
     return true;
   }
-  auto decoded = protocol::decode_message(type, frame.body);
+  const auto body = frame.body;  // valid until keep_unconsumed_input(), after this message
   consume(frame.length);
-  if (auto* failure = std::get_if<protocol::decode_error>(&decoded)) {
+  // Each message is decoded into its own type in place, and handled unless malformed.
+  protocol::decode_failure failure;
+  auto decoded = [&](auto& message) { return !(failure = protocol::decode(body, message)); };
+  switch (type) {
+    case 'Q':
+      if (protocol::query m; decoded(m)) handle_query(m.sql);
+      break;
+    case 'P':
+      if (protocol::parse m; decoded(m)) handle_parse(m);
+      break;
+    case 'B':
+      if (protocol::bind m; decoded(m)) handle_bind(m);
+      break;
+    case 'D':
+      if (protocol::describe m; decoded(m)) handle_describe(m);
+      break;
+    case 'E':
+      if (protocol::execute m; decoded(m)) handle_execute(m);
+      break;
+    case 'C':
+      if (protocol::close m; decoded(m)) handle_close(m);
+      break;
+    case 'S':
+      if (protocol::sync m; decoded(m)) handle_sync();
+      break;
+    case 'H':
+      if (protocol::flush m; decoded(m)) make_sendable();
+      break;
+    case 'X':  // PG exits without looking at the body
+      close_with(nullptr, "client terminated");
+      break;
+    case 'F': {
+      protocol::error_fields e{"ERROR", "0A000", "fastpath function calls are not supported"};
+      statement_error(e);
+      send_ready_for_query();
+      break;
+    }
+    default:  // d, c, f: ignored outside COPY, as PG does
+      break;
+  }
+  if (failure) {
     if (type == 'Q') {
-      statement_error(failure->error);
+      statement_error(*failure);
       send_ready_for_query();
     } else {
-      extended_error(failure->error);
+      extended_error(*failure);
     }
-    return true;
   }
-  std::visit(
-      overloaded{
-          [&](protocol::query& m) { handle_query(std::move(m.sql)); },
-          [&](protocol::parse& m) { handle_parse(m); },
-          [&](protocol::bind& m) { handle_bind(m); },
-          [&](protocol::describe& m) { handle_describe(m); },
-          [&](protocol::execute& m) { handle_execute(m); },
-          [&](protocol::close& m) { handle_close(m); },
-          [&](protocol::sync&) { handle_sync(); },
-          [&](protocol::flush&) { make_sendable(); },
-          [&](protocol::terminate&) { close_with(nullptr, "client terminated"); },
-          [&](protocol::copy_message&) {},  // ignored outside COPY, as PG does
-          [&](protocol::function_call&) {
-            protocol::error_fields e{"ERROR", "0A000", "fastpath function calls are not supported"};
-            statement_error(e);
-            send_ready_for_query();
-          },
-      },
-      std::get<protocol::frontend_message>(decoded));
   return true;
 }
 
 // ---------------------------------------------------------------------------------------
 // Simple query.
 
-void session::handle_query(std::string sql) {
+void session::handle_query(std::string_view sql) {
   auto pending = std::make_unique<pending_simple>();
-  pending->sql = std::move(sql);
+  pending->sql = sql;
   pending->statements = responder::split_statements(pending->sql);
   if (pending->statements.empty()) {
     writer().empty_query_response();
@@ -169,8 +198,7 @@ void session::run_simple_statements() {
     }
     apply_execution(plan, result);
     for (const auto& row : result.rows) w.data_row(row);
-    w.command_complete(result.counts_rows ? result.tag + " " + std::to_string(result.rows.size())
-                                          : result.tag);
+    command_complete(w, result, result.rows.size());
   }
   finish_simple_query();
 }
@@ -206,14 +234,12 @@ void session::wait_finished() {
     auto& p = *pending_simple_;
     apply_execution(p.plan, p.result);
     for (const auto& row : p.result.rows) w.data_row(row);
-    w.command_complete(p.result.counts_rows
-                           ? p.result.tag + " " + std::to_string(p.result.rows.size())
-                           : p.result.tag);
+    command_complete(w, p.result, p.result.rows.size());
     ++p.index;
     run_simple_statements();
-  } else if (auto it = portals_.find(waiting_portal_); it != portals_.end()) {
-    apply_execution(*it->second.plan, it->second.answer());
-    send_portal_rows(it->second, waiting_max_rows_);
+  } else if (auto* p = find_portal(waiting_portal_)) {
+    apply_execution(*p->plan, *p->answer);
+    send_portal_rows(*p, waiting_max_rows_);
   }
   waiting_portal_.clear();
   if (state_ == state::ready) process();
@@ -243,10 +269,10 @@ void session::abort_wait(const protocol::error_fields& error) {
 // ---------------------------------------------------------------------------------------
 // Extended query.
 
-void session::handle_parse(protocol::parse& message) {
+void session::handle_parse(const protocol::parse& message) {
   if (!message.statement.empty() && statements_.contains(message.statement))
     return extended_error(protocol::errors::statement_already_exists(message.statement));
-  if (server_.log_statements) events_.push_back({event::kind::statement, message.sql});
+  if (server_.log_statements) events_.push_back({event::kind::statement, std::string(message.sql)});
   auto ctx = make_context();
   auto plan = responder::analyse(message.sql, message.parameter_types, ctx);
   if (tx_status_ == 'E' && refuses_in_failed_transaction(plan))
@@ -260,8 +286,11 @@ void session::handle_parse(protocol::parse& message) {
     plan.fixed_answer =
         std::make_shared<const responder::execution>(responder::execute(plan, {}, ctx));
   }
-  statements_[message.statement] =
-      std::make_shared<const responder::statement_plan>(std::move(plan));
+  if (plan.columns)  // once here instead of at every Describe
+    protocol::backend_writer(plan.text_row_description)
+        .row_description(describe_columns(*plan.columns, {}));
+  statements_.insert_or_assign(std::string(message.statement),
+                               std::make_shared<const responder::statement_plan>(std::move(plan)));
   writer().parse_complete();
 }
 
@@ -275,7 +304,7 @@ bool session::query_fault_instead_of_error(std::string_view sql) {
   return true;
 }
 
-void session::handle_bind(protocol::bind& message) {
+void session::handle_bind(const protocol::bind& message) {
   auto found = statements_.find(message.statement);
   if (found == statements_.end())
     return extended_error(protocol::errors::statement_does_not_exist(message.statement));
@@ -292,9 +321,8 @@ void session::handle_bind(protocol::bind& message) {
     return extended_error(
         protocol::errors::transaction_aborted(protocol::errors::aborted_in::bind));
 
-  portal p;
-  p.plan = plan;
-  p.parameters.reserve(message.parameters.size());
+  std::vector<responder::value> parameters;
+  parameters.reserve(message.parameters.size());
   for (std::size_t i = 0; i < message.parameters.size(); ++i) {
     auto& raw = message.parameters[i];
     std::int16_t format = formats.empty() ? 0 : formats.size() == 1 ? formats[0] : formats[i];
@@ -302,7 +330,7 @@ void session::handle_bind(protocol::bind& message) {
       return extended_error(protocol::errors::unsupported_parameter_format(
           format, static_cast<int>(i + 1), message.portal));
     if (!raw) {
-      p.parameters.emplace_back(std::nullopt);
+      parameters.emplace_back(std::nullopt);
       continue;
     }
     std::optional<std::string> text;
@@ -319,9 +347,9 @@ void session::handle_bind(protocol::bind& message) {
             protocol::errors::bind_parameter_context(message.portal, static_cast<int>(i + 1), true);
         return extended_error(e);
       }
-      text = std::move(*raw);
+      text.emplace(*raw);
     }
-    p.parameters.emplace_back(std::move(text));
+    parameters.emplace_back(std::move(text));
   }
 
   std::size_t columns = plan->columns ? plan->columns->size() : 0;
@@ -344,6 +372,8 @@ void session::handle_bind(protocol::bind& message) {
     if (f != 0 && f != 1) return extended_error(protocol::errors::unsupported_format_code(f));
     any_binary |= f == 1;
   }
+  portal p;
+  p.plan = plan;
   if (any_binary) {
     p.formats.reserve(columns);
     for (std::size_t i = 0; i < columns; ++i) p.formats.push_back(result_format(i));
@@ -352,18 +382,18 @@ void session::handle_bind(protocol::bind& message) {
     return extended_error(protocol::errors::portal_already_exists(message.portal));
   }
   // PG plans at Bind and folds constants there: errors such as 1/0 surface at Bind.
-  if (!plan->empty) {
-    if (!plan->fixed_answer) {
-      auto ctx = make_context();
-      p.result = responder::execute(*plan, p.parameters, ctx);
-      if (p.result.error) {
-        if (!query_fault_instead_of_error(plan->text)) extended_error(*p.result.error);
-        return;
-      }
+  if (plan->fixed_answer) {
+    p.answer = plan->fixed_answer;
+  } else if (!plan->empty) {
+    auto ctx = make_context();
+    auto result = responder::execute(*plan, parameters, ctx);
+    if (result.error) {
+      if (!query_fault_instead_of_error(plan->text)) extended_error(*result.error);
+      return;
     }
-    p.evaluated = true;
+    p.answer = std::make_shared<const responder::execution>(std::move(result));
   }
-  portals_.insert_or_assign(message.portal, std::move(p));
+  store_portal(message.portal, std::move(p));
   writer().bind_complete();
 }
 
@@ -379,26 +409,26 @@ void session::handle_describe(const protocol::describe& message) {
           protocol::errors::transaction_aborted(protocol::errors::aborted_in::describe_statement));
     w.parameter_description(plan.parameter_types);
     if (plan.columns)
-      w.row_description(describe_columns(*plan.columns, {}));
+      w.encoded(plan.text_row_description);
     else
       w.no_data();
     return;
   }
-  auto found = portals_.find(message.name);
-  if (found == portals_.end())
-    return extended_error(protocol::errors::portal_does_not_exist(message.name, true));
-  const auto& p = found->second;
-  if (p.plan->columns)
-    w.row_description(describe_columns(*p.plan->columns, p.formats));
-  else
+  const auto* found = find_portal(message.name);
+  if (!found) return extended_error(protocol::errors::portal_does_not_exist(message.name, true));
+  const auto& p = *found;
+  if (!p.plan->columns)
     w.no_data();
+  else if (p.formats.empty())
+    w.encoded(p.plan->text_row_description);
+  else
+    w.row_description(describe_columns(*p.plan->columns, p.formats));
 }
 
 void session::handle_execute(const protocol::execute& message) {
-  auto found = portals_.find(message.portal);
-  if (found == portals_.end())
-    return extended_error(protocol::errors::portal_does_not_exist(message.portal));
-  auto& p = found->second;
+  auto* found = find_portal(message.portal);
+  if (!found) return extended_error(protocol::errors::portal_does_not_exist(message.portal));
+  auto& p = *found;
   if (!p.executed) {
     if (tx_status_ == 'E' && refuses_in_failed_transaction(*p.plan))
       return extended_error(
@@ -417,11 +447,7 @@ void session::handle_execute(const protocol::execute& message) {
       p.completed = true;
       return extended_error(verdict.error);
     }
-    if (!p.evaluated) {
-      auto ctx = make_context();
-      p.result = responder::execute(*p.plan, p.parameters, ctx);
-    }
-    const auto& result = p.answer();
+    const auto& result = *p.answer;
     if (result.error) {
       p.completed = true;
       return extended_error(*result.error);
@@ -443,7 +469,7 @@ void session::handle_execute(const protocol::execute& message) {
 
 void session::send_portal_rows(portal& p, std::int32_t max_rows) {
   auto w = writer();
-  const auto& result = p.answer();
+  const auto& result = *p.answer;
   if (!p.plan->columns) {
     p.completed = true;
     w.command_complete(result.tag);
@@ -484,15 +510,59 @@ void session::send_portal_rows(portal& p, std::int32_t max_rows) {
     return;
   }
   p.completed = true;
-  w.command_complete(result.counts_rows ? result.tag + " " + std::to_string(sent) : result.tag);
+  command_complete(w, result, sent);
 }
 
 void session::handle_close(const protocol::close& message) {
-  if (message.kind == 'S')
-    statements_.erase(message.name);
-  else
-    portals_.erase(message.name);
+  if (message.kind == 'S') {
+    if (auto found = statements_.find(message.name); found != statements_.end())
+      statements_.erase(found);
+  } else {
+    close_portal(message.name);
+  }
   writer().close_complete();
+}
+
+session::portal* session::find_portal(std::string_view name) {
+  if (name.empty()) return unnamed_portal_.get();
+  auto found = portals_.find(name);
+  return found == portals_.end() ? nullptr : &found->second;
+}
+
+// The unnamed portal's storage, kept per thread between binds: no session holds one
+// while idle, and a Bind does not allocate.
+std::unique_ptr<session::portal>& session::spare_portal() {
+  thread_local std::unique_ptr<portal> spare;
+  return spare;
+}
+
+void session::store_portal(std::string_view name, portal&& p) {
+  if (!name.empty()) {
+    portals_.insert_or_assign(std::string(name), std::move(p));
+    return;
+  }
+  if (!unnamed_portal_) {
+    auto& spare = spare_portal();
+    unnamed_portal_ = spare ? std::move(spare) : std::make_unique<portal>();
+  }
+  *unnamed_portal_ = std::move(p);
+}
+
+void session::close_portal(std::string_view name) {
+  if (!name.empty()) {
+    if (auto found = portals_.find(name); found != portals_.end()) portals_.erase(found);
+    return;
+  }
+  if (!unnamed_portal_) return;
+  *unnamed_portal_ = portal{};
+  auto& spare = spare_portal();
+  if (!spare) spare = std::move(unnamed_portal_);
+  unnamed_portal_.reset();
+}
+
+void session::close_all_portals() {
+  portals_.clear();
+  close_portal({});
 }
 
 void session::handle_sync() {
@@ -561,11 +631,11 @@ void session::apply_execution(const responder::statement_plan& plan,
       statements_.clear();
       break;
     case sc::close_all_portals:
-      portals_.clear();
+      close_all_portals();
       break;
     case sc::discard_all:
       statements_.clear();
-      portals_.clear();
+      close_all_portals();
       break;
     case sc::none:
       break;
@@ -574,7 +644,7 @@ void session::apply_execution(const responder::statement_plan& plan,
 
 void session::end_implicit_transaction() {
   // Outside a transaction block the implicit transaction ends here and takes its portals.
-  if (tx_status_ == 'I') portals_.clear();
+  if (tx_status_ == 'I') close_all_portals();
 }
 
 void session::report_parameter_changes() {

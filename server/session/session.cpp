@@ -43,7 +43,7 @@ void session::receive(std::string_view bytes) {
   bytes_received_ += bytes.size();
   idle_since_.reset();
   // reset_after bytes=: the read that reaches the limit is not answered.
-  if (act_on(ask_faults(faults::hook::message))) return;
+  if (rules_listen(faults::hook::message) && act_on(ask_faults(faults::hook::message))) return;
   if (!in_.empty()) {
     in_.append(bytes);
     return process();
@@ -100,16 +100,46 @@ void session::make_sendable() {
     flush_ends_[flushes_++] = out_.size();
 }
 
+namespace {
+
+// One spare output buffer per thread: a session borrows it while it answers and gives it
+// back once the answer is sent, so no reply allocates and idle sessions hold nothing.
+thread_local std::string spare_output;
+constexpr std::size_t largest_spare_bytes = 64 * 1024;
+
+}  // namespace
+
+void session::borrow_output_buffer() {
+  if (out_.empty() && spare_output.capacity() >= typical_answer_bytes)
+    out_.swap(spare_output);
+  else
+    out_.reserve(typical_answer_bytes);  // once, instead of several times as it grows
+}
+
 void session::output_sent() {
   if (flushes_ == 0) return;
   const auto sent = flush_ends_[0];
-  bytes_sent_ += sent;
-  if (sent == out_.size())
-    std::string().swap(out_);
-  else
+  bytes_sent_ += sent - piece_sent_;
+  piece_sent_ = 0;
+  if (sent == out_.size()) {
+    out_.clear();
+    if (out_.capacity() > spare_output.capacity() && out_.capacity() <= largest_spare_bytes)
+      out_.swap(spare_output);  // the spare keeps the larger buffer
+    std::string().swap(out_);   // frees what is left
+  } else {
     out_.erase(0, sent);
+  }
   for (std::size_t i = 1; i < flushes_; ++i) flush_ends_[i - 1] = flush_ends_[i] - sent;
   --flushes_;
+}
+
+// Nothing moves until the piece is whole: a large reply goes out without being copied
+// down at every partial send.
+void session::output_sent(std::size_t bytes) {
+  if (flushes_ == 0) return;
+  if (piece_sent_ + bytes >= flush_ends_[0]) return output_sent();
+  piece_sent_ += bytes;
+  bytes_sent_ += bytes;
 }
 
 void session::transition(state to) {

@@ -117,9 +117,11 @@ class session {
   // login, ReadyForQuery, Flush, a full 8 KB buffer); output() is the next one, empty when
   // nothing is due. The network layer writes each piece with its own send.
   std::string_view output() const {
-    return std::string_view(out_).substr(0, flushes_ > 0 ? flush_ends_[0] : 0);
+    if (flushes_ == 0) return {};
+    return std::string_view(out_).substr(piece_sent_, flush_ends_[0] - piece_sent_);
   }
-  void output_sent();  // the network layer wrote output()
+  void output_sent();                   // the network layer wrote output()
+  void output_sent(std::size_t bytes);  // ... or only its first `bytes` (a full socket)
   action next_action() const { return next_; }
   std::vector<event> take_events() { return std::exchange(events_, {}); }
 
@@ -177,12 +179,13 @@ class session {
     return (borrowed_.data() ? borrowed_ : std::string_view(in_)).substr(in_pos_);
   }
   void consume(std::size_t n) { in_pos_ += n; }
+  // Answers are written into a buffer the session holds only until they are sent, so
+  // idle sessions hold none (see session.cpp).
   protocol::backend_writer writer() {
-    // One allocation for a typical answer instead of several as it grows; the buffer is
-    // freed again once sent, so idle sessions hold none.
-    if (out_.capacity() < typical_answer_bytes) out_.reserve(typical_answer_bytes);
+    if (out_.capacity() < typical_answer_bytes) borrow_output_buffer();
     return protocol::backend_writer(out_);
   }
+  void borrow_output_buffer();
   static constexpr std::size_t typical_answer_bytes = 256;
 
   // Startup and authentication (startup.cpp).
@@ -202,16 +205,21 @@ class session {
 
   // Queries (query.cpp).
   bool process_message();
-  void handle_query(std::string sql);
+  void handle_query(std::string_view sql);
   void run_simple_statements();
   void finish_simple_query();
-  void handle_parse(protocol::parse& message);
-  void handle_bind(protocol::bind& message);
+  void handle_parse(const protocol::parse& message);
+  void handle_bind(const protocol::bind& message);
   void handle_describe(const protocol::describe& message);
   void handle_execute(const protocol::execute& message);
   void handle_close(const protocol::close& message);
   void handle_sync();
   void send_portal_rows(portal& p, std::int32_t max_rows);
+  portal* find_portal(std::string_view name);
+  void store_portal(std::string_view name, portal&& p);
+  void close_portal(std::string_view name);
+  void close_all_portals();
+  static std::unique_ptr<portal>& spare_portal();
   void extended_error(const protocol::error_fields& error);
   void statement_error(const protocol::error_fields& error);
   void abort_wait(const protocol::error_fields& error);
@@ -253,6 +261,7 @@ class session {
   // piece grows: so many flushes only happen in a pipeline the client reads as a whole.
   std::array<std::size_t, 4> flush_ends_{};
   std::size_t flushes_ = 0;
+  std::size_t piece_sent_ = 0;  // of the first piece, when the socket took only part of it
   std::vector<event> events_;
   std::uint64_t bytes_received_ = 0;
   std::uint64_t bytes_sent_ = 0;
@@ -286,7 +295,9 @@ class session {
   bool skip_until_sync_ = false;
   std::chrono::system_clock::time_point transaction_start_;
   std::map<std::string, std::shared_ptr<const responder::statement_plan>, std::less<>> statements_;
-  std::map<std::string, portal, std::less<>> portals_;
+  std::map<std::string, portal, std::less<>> portals_;  // named ones
+  // The unnamed portal, rebound by nearly every Bind, is kept apart from the named ones.
+  std::unique_ptr<portal> unnamed_portal_;
   std::unique_ptr<pending_simple> pending_simple_;  // a simple query in progress
   std::string waiting_portal_;                      // an Execute sleeping
   std::int32_t waiting_max_rows_ = 0;

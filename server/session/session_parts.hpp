@@ -6,20 +6,16 @@
 
 namespace fauxgres::session {
 
-// A bound statement: its plan, parameters, output formats, and how far Execute got.
+// A bound statement: its plan, output formats, its answer, and how far Execute got.
 struct session::portal {
   std::shared_ptr<const responder::statement_plan> plan;
-  std::vector<responder::value> parameters;
   std::vector<std::int16_t> formats;  // one per result column; empty when all are text
-  bool evaluated = false;             // the responder ran at Bind (its result waits for Execute)
+  // Computed at Bind, where PG plans (the plan's own when its answer is fixed); null for
+  // an empty query.
+  std::shared_ptr<const responder::execution> answer;
   bool executed = false;
   bool completed = false;
-  responder::execution result;  // from Bind or Execute, unless the plan's answer is fixed
   std::size_t next_row = 0;
-
-  const responder::execution& answer() const {
-    return plan->fixed_answer ? *plan->fixed_answer : result;
-  }
 };
 
 // std::visit with one lambda per alternative. The guide is for compilers without CTAD

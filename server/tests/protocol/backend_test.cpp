@@ -137,6 +137,22 @@ TEST_CASE("SELECT 1: T D C Z", "[backend]") {
                      "5a 00000005 49"));
 }
 
+TEST_CASE("CommandComplete with a row count is the tag, a space and the count", "[backend]") {
+  CHECK(written([](backend_writer& w) { w.command_complete("SELECT", 1); }) ==
+        written([](backend_writer& w) { w.command_complete("SELECT 1"); }));
+  CHECK(written([](backend_writer& w) { w.command_complete("SELECT", 18446744073709551615u); }) ==
+        bytes("C\0\0\0\x20SELECT 18446744073709551615\0"));
+}
+
+TEST_CASE("an encoded message is appended as it is", "[backend]") {
+  std::string cached;
+  backend_writer(cached).no_data();
+  CHECK(written([&](backend_writer& w) {
+          w.bind_complete();
+          w.encoded(cached);
+        }) == bytes("2\0\0\0\x04n\0\0\0\x04"));
+}
+
 TEST_CASE("RowDescription and DataRow with text column and NULL", "[backend]") {
   // SELECT 1 AS a, 'x'::text, NULL AS n on 15.20.
   const std::array<field_description, 3> fields{

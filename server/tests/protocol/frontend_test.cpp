@@ -143,36 +143,43 @@ TEST_CASE("hostile lengths close without allocating", "[frontend]") {
 }
 
 TEST_CASE("decoding well-formed messages", "[frontend]") {
+  // Decoded strings are views into the body, so each body outlives its message here.
   CHECK(decoded<query>('Q', cstr("SELECT 1")).sql == "SELECT 1");
-  const auto p = decoded<parse>(
-      'P', cstr("s1") + cstr("SELECT $1, $2") + be16(2) + be32(23) + be32(0xffffffff));
+  const std::string parse_body =
+      cstr("s1") + cstr("SELECT $1, $2") + be16(2) + be32(23) + be32(0xffffffff);
+  const auto p = decoded<parse>('P', parse_body);
   CHECK(p.statement == "s1");
   CHECK(p.sql == "SELECT $1, $2");
   CHECK(p.parameter_types == std::vector<std::uint32_t>{23, 0xffffffff});
 
-  const auto b =
-      decoded<bind>('B', cstr("p1") + cstr("s1") + be16(2) + be16(0) + be16(1) + be16(2) + be32(2) +
-                             "41" + be32(0xffffffff) + be16(1) + be16(1));
+  const std::string bind_body = cstr("p1") + cstr("s1") + be16(2) + be16(0) + be16(1) + be16(2) +
+                                be32(2) + "41" + be32(0xffffffff) + be16(1) + be16(1);
+  const auto b = decoded<bind>('B', bind_body);
   CHECK(b.portal == "p1");
   CHECK(b.statement == "s1");
-  CHECK(b.parameter_formats == std::vector<std::int16_t>{0, 1});
+  CHECK(std::vector<std::int16_t>(b.parameter_formats.begin(), b.parameter_formats.end()) ==
+        std::vector<std::int16_t>{0, 1});
   REQUIRE(b.parameters.size() == 2);
   CHECK(b.parameters[0] == "41");
   CHECK_FALSE(b.parameters[1].has_value());
-  CHECK(b.result_formats == std::vector<std::int16_t>{1});
+  CHECK(std::vector<std::int16_t>(b.result_formats.begin(), b.result_formats.end()) ==
+        std::vector<std::int16_t>{1});
 
-  const auto empty_param =
-      decoded<bind>('B', cstr("") + cstr("") + be16(0) + be16(1) + be32(0) + be16(0));
+  const std::string empty_param_body = cstr("") + cstr("") + be16(0) + be16(1) + be32(0) + be16(0);
+  const auto empty_param = decoded<bind>('B', empty_param_body);
   REQUIRE(empty_param.parameters.size() == 1);
   CHECK(empty_param.parameters[0] == "");  // empty, not NULL
 
-  const auto d = decoded<describe>('D', "P" + cstr("p1"));
+  const std::string describe_body = "P" + cstr("p1");
+  const auto d = decoded<describe>('D', describe_body);
   CHECK(d.kind == 'P');
   CHECK(d.name == "p1");
-  const auto c = decoded<fauxgres::protocol::close>('C', "S" + cstr("s1"));
+  const std::string close_body = "S" + cstr("s1");
+  const auto c = decoded<fauxgres::protocol::close>('C', close_body);
   CHECK(c.kind == 'S');
   CHECK(c.name == "s1");
-  const auto e = decoded<execute>('E', cstr("pp") + be32(2));
+  const std::string execute_body = cstr("pp") + be32(2);
+  const auto e = decoded<execute>('E', execute_body);
   CHECK(e.portal == "pp");
   CHECK(e.max_rows == 2);
   decoded<fauxgres::protocol::sync>('S', "");
@@ -181,6 +188,26 @@ TEST_CASE("decoding well-formed messages", "[frontend]") {
   decoded<copy_message>('d', "abc");
   decoded<copy_message>('c', "");
   decoded<function_call>('F', be32(0));
+}
+
+TEST_CASE("a message of a known type decodes in place, or gives PG's error", "[frontend]") {
+  // More parameters than fit inline: the lists grow past their inline capacity.
+  std::string body = cstr("") + cstr("s") + be16(0) + be16(6);
+  for (int i = 0; i < 6; ++i) body += be32(1) + std::to_string(i);
+  body += be16(0);
+  bind b;
+  REQUIRE(decode(body, b) == nullptr);
+  REQUIRE(b.parameters.size() == 6);
+  for (int i = 0; i < 6; ++i) CHECK(b.parameters[static_cast<std::size_t>(i)] == std::to_string(i));
+
+  execute e;
+  auto failed = decode(cstr("p") + be32(0) + "x", e);
+  REQUIRE(failed != nullptr);
+  CHECK(encoded(*failed) == encoded(errors::invalid_message_format()));
+  describe d;
+  failed = decode("Z" + cstr("p"), d);
+  REQUIRE(failed != nullptr);
+  CHECK(encoded(*failed) == encoded(errors::invalid_describe_subtype('Z')));
 }
 
 TEST_CASE("Query and Sync body errors", "[frontend]") {

@@ -231,6 +231,44 @@ TEST_CASE("extended protocol: named statement flow as in PG") {
   CHECK(out[5].body.substr(6) == "42");
 }
 
+TEST_CASE("extended protocol: Describe of a statement and of text and binary portals") {
+  harness h;
+  h.login();
+  auto out = h.feed(parse("s1", "SELECT 1 AS a, 2 AS b") + describe('S', "s1") + bind("t", "s1") +
+                    describe('P', "t") + bind("b", "s1", {}, {}, {1}) + describe('P', "b") +
+                    sync_message());
+  REQUIRE(types_of(out) == "1tT2T2TZ");
+  // The statement's RowDescription (encoded once, at Parse) is the text portal's.
+  const std::string text = out[2].body;
+  CHECK(out[4].body == text);
+  // Each field: name "a"/"b" and NUL, then 18 bytes ending in the format code.
+  const std::string binary = out[6].body;
+  REQUIRE(binary.size() == text.size());
+  CHECK(text.substr(20, 2) == std::string("\0\0", 2));
+  CHECK(text.substr(40, 2) == std::string("\0\0", 2));
+  CHECK(binary.substr(20, 2) == std::string("\0\1", 2));
+  CHECK(binary.substr(40, 2) == std::string("\0\1", 2));
+  CHECK(binary.substr(0, 20) == text.substr(0, 20));
+  CHECK(binary.substr(22, 18) == text.substr(22, 18));
+}
+
+TEST_CASE("a piece the socket took only in part: its rest goes first, then the next") {
+  harness h;
+  h.login();
+  h.s->receive(query("SELECT 1/0"));  // an error goes at once, ReadyForQuery after it
+  const std::string first(h.s->output());
+  REQUIRE(types_of(split(first)) == "E");
+  const auto before = h.s->bytes_sent();
+  h.s->output_sent(3);
+  CHECK(std::string(h.s->output()) == first.substr(3));
+  CHECK(h.s->bytes_sent() == before + 3);
+  h.s->output_sent(first.size() - 3);
+  CHECK(types_of(split(std::string(h.s->output()))) == "Z");
+  h.s->output_sent();
+  CHECK(h.s->output().empty());
+  CHECK(h.s->bytes_sent() == before + first.size() + 6);
+}
+
 TEST_CASE("extended protocol: nothing is sent before Flush or Sync") {
   harness h;
   h.login();
