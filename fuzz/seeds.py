@@ -61,6 +61,14 @@ seeds = {
     "transactions": (LOGIN, 0, query("START TRANSACTION ISOLATION LEVEL SERIALIZABLE") +
                      query("SAVEPOINT a") + query("SELECT 1/0") + query("ROLLBACK TO SAVEPOINT a") +
                      query("RELEASE a") + query("COMMIT") + query("DISCARD ALL")),
+    # Statements that close portals, run inside one; parameters that are not UTF-8.
+    "portal-commands": (LOGIN, 0, b"".join(parse("", sql) + bind(portal, "") + execute(portal) +
+                                           execute(portal) + SYNC
+                                           for sql in ("DISCARD ALL", "CLOSE ALL", "COMMIT",
+                                                       "DEALLOCATE ALL", "BEGIN", "ROLLBACK")
+                                           for portal in ("", "p"))),
+    "bad-encoding": (LOGIN, 0, parse("", "SELECT $1", [25]) + bind("", "", [b"a\0b"]) + SYNC +
+                     parse("", "SELECT $1::int", [23]) + bind("p", "", [b"\xff"]) + SYNC),
     "introspection": (LOGIN, 0, query("SELECT oid, typname FROM pg_type WHERE typname = 'int4'") +
                       query("SELECT current_setting('server_version_num')")),
     "faults": (LOGIN | 16, 0, query("SELECT 'fail'") + query("SELECT 'slow'") +

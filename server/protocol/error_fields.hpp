@@ -87,7 +87,11 @@ error_fields transaction_aborted(
     bool in_parse);  // 25P02 ERROR (exec_simple_query / exec_parse_message)
 error_fields no_transaction_in_progress(bool rollback);  // 25P01 WARNING
 error_fields set_local_outside_transaction();            // 25P01 WARNING
-error_fields division_by_zero();                         // 22012 ERROR
+// "<what> can only be used in transaction blocks": an ERROR for SAVEPOINT, RELEASE and
+// ROLLBACK TO, a WARNING for SET LOCAL, SET TRANSACTION and SET CONSTRAINTS.
+error_fields outside_transaction_block(std::string_view what, bool warning);  // 25P01
+error_fields multiple_commands_in_prepared_statement();                       // 42601
+error_fields division_by_zero();                                              // 22012 ERROR
 // `type` is PG's display name ("integer", "boolean", "timestamp with time zone") or a
 // typname ("int4"); date/time types use 22007 as PG does.
 error_fields invalid_input_syntax(std::string_view type, std::string_view value,
@@ -107,6 +111,7 @@ error_fields statement_does_not_exist(std::string_view name, bool in_describe = 
 error_fields statement_already_exists(std::string_view name);                         // 42P05 ERROR
 error_fields portal_does_not_exist(std::string_view name, bool in_describe = false);  // 34000
 error_fields portal_already_exists(std::string_view name);  // 42P03 ERROR (Bind)
+error_fields portal_cannot_be_run(std::string_view name);   // 55000: a finished command's portal
 error_fields bind_parameter_count(size_t supplied, std::string_view statement,
                                   size_t required);             // 08P01
 error_fields bind_format_count(size_t formats, size_t params);  // 08P01
@@ -118,6 +123,9 @@ error_fields no_data_left_in_message();        // 08P01 ERROR (a missing byte)
 error_fields invalid_message_format();         // 08P01 ERROR (trailing bytes)
 // 22021 ERROR for a string that is not UTF-8; `from` starts at the offending character.
 error_fields invalid_byte_sequence(std::string_view from);
+// PG's check of client text against UTF8 (pg_verify_mbstr, where a NUL byte is invalid too):
+// the 22021 naming the first bad character, or nothing when `text` is valid.
+std::optional<error_fields> invalid_encoding(std::string_view text);
 error_fields invalid_frontend_message_type(int type);  // 08P01 FATAL
 error_fields invalid_describe_subtype(int kind);       // 08P01 ERROR
 error_fields invalid_close_subtype(int kind);          // 08P01 ERROR

@@ -318,8 +318,18 @@ error_fields no_transaction_in_progress(bool rollback) {
 }
 
 error_fields set_local_outside_transaction() {
-  return make("WARNING", "25P01", "SET LOCAL can only be used in transaction blocks", "xact.c",
-              3590, "CheckTransactionBlock");
+  return outside_transaction_block("SET LOCAL", true);
+}
+
+error_fields outside_transaction_block(std::string_view what, bool warning) {
+  return make(warning ? "WARNING" : "ERROR", "25P01",
+              std::string(what) + " can only be used in transaction blocks", "xact.c", 3590,
+              "CheckTransactionBlock");
+}
+
+error_fields multiple_commands_in_prepared_statement() {
+  return error("42601", "cannot insert multiple commands into a prepared statement", "postgres.c",
+               1419, "exec_parse_message");
 }
 
 error_fields division_by_zero() {
@@ -380,6 +390,11 @@ error_fields portal_does_not_exist(std::string_view name, bool in_describe) {
   return error("34000", "portal " + quoted(name) + " does not exist", "postgres.c",
                in_describe ? 2669 : 2071,
                in_describe ? "exec_describe_portal_message" : "exec_execute_message");
+}
+
+error_fields portal_cannot_be_run(std::string_view name) {
+  return error("55000", "portal " + quoted(name) + " cannot be run", "portalmem.c", 400,
+               "MarkPortalActive");
 }
 
 error_fields portal_already_exists(std::string_view name) {
@@ -444,6 +459,12 @@ error_fields invalid_byte_sequence(std::string_view from) {
   }
   return error("22021", "invalid byte sequence for encoding \"UTF8\": " + bytes, "mbutils.c", 1798,
                "report_invalid_encoding_int");
+}
+
+std::optional<error_fields> invalid_encoding(std::string_view text) {
+  const auto bad = detail::first_invalid_utf8(text);
+  if (!bad) return std::nullopt;
+  return invalid_byte_sequence(text.substr(*bad));
 }
 
 error_fields invalid_frontend_message_type(int type) {

@@ -44,12 +44,13 @@ inline bool utf8_legal(const unsigned char* s, std::size_t n) {
   return true;
 }
 
-// Offset of the first character PG would reject, if any.
+// Offset of the first character PG would reject, if any: a NUL byte is one.
 inline std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t i = 0;
   while (i < text.size()) {
     if (s[i] < 0x80) {
+      if (s[i] == 0) return i;
       ++i;
       continue;
     }

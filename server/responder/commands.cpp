@@ -122,7 +122,7 @@ execution execute_transaction(const transaction_plan& plan, context& ctx) {
     }
     case transaction_verb::savepoint:
       if (!in_block(ctx)) {
-        return with_error(pg_error("25P01", "SAVEPOINT can only be used in transaction blocks"));
+        return with_error(protocol::errors::outside_transaction_block("SAVEPOINT", false));
       }
       s.savepoint(plan.name);
       return tagged(plan.tag);
@@ -130,9 +130,8 @@ execution execute_transaction(const transaction_plan& plan, context& ctx) {
     case transaction_verb::rollback_to: {
       const bool release = plan.verb == transaction_verb::release;
       if (!in_block(ctx)) {
-        return with_error(
-            pg_error("25P01", std::string(release ? "RELEASE SAVEPOINT" : "ROLLBACK TO SAVEPOINT") +
-                                  " can only be used in transaction blocks"));
+        return with_error(protocol::errors::outside_transaction_block(
+            release ? "RELEASE SAVEPOINT" : "ROLLBACK TO SAVEPOINT", false));
       }
       const bool found =
           release ? s.release_savepoint(plan.name) : s.rollback_to_savepoint(plan.name);
@@ -184,8 +183,7 @@ execution execute_set(const set_plan& plan, context& ctx) {
       break;
     case set_action::set_transaction:
       if (!in_block(ctx)) {
-        ex.notices.push_back(
-            warning("25P01", "SET TRANSACTION can only be used in transaction blocks"));
+        ex.notices.push_back(protocol::errors::outside_transaction_block("SET TRANSACTION", true));
         break;
       }
       e = apply_modes(plan.modes, ctx, true);
@@ -195,8 +193,7 @@ execution execute_set(const set_plan& plan, context& ctx) {
       break;
     case set_action::constraints:
       if (!in_block(ctx)) {
-        ex.notices.push_back(
-            warning("25P01", "SET CONSTRAINTS can only be used in transaction blocks"));
+        ex.notices.push_back(protocol::errors::outside_transaction_block("SET CONSTRAINTS", true));
       }
       break;
   }

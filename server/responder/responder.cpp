@@ -444,7 +444,7 @@ statement_plan analyse(std::string_view sql, std::span<const std::uint32_t> decl
       plan.empty = true;
       return plan;
     case statement_tokens::several:
-      plan.error = pg_error("42601", "cannot insert multiple commands into a prepared statement");
+      plan.error = protocol::errors::multiple_commands_in_prepared_statement();
       return plan;
     case statement_tokens::one:
       break;

@@ -64,9 +64,11 @@ responder::context session::make_context() {
                             server_.read_only};
 }
 
+// An empty query has nothing to refuse at Parse or Execute (PG checks only parsed
+// statements); Bind refuses it all the same.
 bool session::refuses_in_failed_transaction(const responder::statement_plan& plan) const {
   using tc = responder::transaction_control;
-  return plan.control != tc::commit && plan.control != tc::rollback &&
+  return !plan.empty && plan.control != tc::commit && plan.control != tc::rollback &&
          plan.control != tc::rollback_to_savepoint;
 }
 
@@ -238,8 +240,7 @@ void session::wait_finished() {
     ++p.index;
     run_simple_statements();
   } else if (auto* p = find_portal(waiting_portal_)) {
-    apply_execution(*p->plan, *p->answer);
-    send_portal_rows(*p, waiting_max_rows_);
+    finish_portal_statement(*p, waiting_portal_, waiting_max_rows_);
   }
   waiting_portal_.clear();
   if (state_ == state::ready) process();
@@ -317,7 +318,7 @@ void session::handle_bind(const protocol::bind& message) {
   if (formats.size() > 1 && formats.size() != message.parameters.size())
     return extended_error(
         protocol::errors::bind_format_count(formats.size(), message.parameters.size()));
-  if (tx_status_ == 'E' && refuses_in_failed_transaction(*plan))
+  if (tx_status_ == 'E' && (plan->empty || refuses_in_failed_transaction(*plan)))
     return extended_error(
         protocol::errors::transaction_aborted(protocol::errors::aborted_in::bind));
 
@@ -332,6 +333,14 @@ void session::handle_bind(const protocol::bind& message) {
     if (!raw) {
       parameters.emplace_back(std::nullopt);
       continue;
+    }
+    // PG checks the encoding of text before any type sees it (pg_client_to_server).
+    if (format == 0 || types::binary_is_text(types[i])) {
+      if (auto e = protocol::errors::invalid_encoding(*raw)) {
+        e->where = protocol::errors::bind_parameter_context(message.portal, static_cast<int>(i + 1),
+                                                            false);
+        return extended_error(*e);
+      }
     }
     std::optional<std::string> text;
     if (format == 1) {
@@ -429,42 +438,52 @@ void session::handle_execute(const protocol::execute& message) {
   auto* found = find_portal(message.portal);
   if (!found) return extended_error(protocol::errors::portal_does_not_exist(message.portal));
   auto& p = *found;
-  if (!p.executed) {
-    if (tx_status_ == 'E' && refuses_in_failed_transaction(*p.plan))
-      return extended_error(
-          protocol::errors::transaction_aborted(protocol::errors::aborted_in::execute));
-    p.executed = true;
-    if (p.plan->empty) {
-      p.completed = true;
-      writer().empty_query_response();
-      return;
-    }
-    std::optional<faults::verdict> asked;
-    const auto& verdict = query_verdict(p.plan->text, asked);
-    ++statements_run_;
-    if (act_on(verdict)) return;
-    if (verdict.what == faults::verdict::kind::error) {
-      p.completed = true;
-      return extended_error(verdict.error);
-    }
-    const auto& result = *p.answer;
-    if (result.error) {
-      p.completed = true;
-      return extended_error(*result.error);
-    }
-    if (verdict.what == faults::verdict::kind::reset_after_rows)
-      return reset_after_rows(result.rows, verdict.rows);
-    if (auto wait = statement_wait(result, verdict); wait.count() > 0) {
-      waiting_portal_ = message.portal;
-      waiting_max_rows_ = message.max_rows;
-      return begin_wait(wait, resume::statement);
-    }
-    apply_execution(*p.plan, result);
-  } else if (p.plan->empty) {
-    writer().empty_query_response();
-    return;
+  if (p.plan->empty) {  // PG answers an empty query before any other check
+    p.executed = p.completed = true;
+    return writer().empty_query_response();
   }
-  send_portal_rows(p, message.max_rows);
+  if (tx_status_ == 'E' && refuses_in_failed_transaction(*p.plan))
+    return extended_error(
+        protocol::errors::transaction_aborted(protocol::errors::aborted_in::execute));
+  if (p.executed) {
+    // A query's portal sends what is left (nothing once drained); a command's is done.
+    if (p.completed && !p.plan->columns)
+      return extended_error(protocol::errors::portal_cannot_be_run(message.portal));
+    return send_portal_rows(p, message.max_rows);
+  }
+  p.executed = true;
+  std::optional<faults::verdict> asked;
+  const auto& verdict = query_verdict(p.plan->text, asked);
+  ++statements_run_;
+  if (act_on(verdict)) return;
+  if (verdict.what == faults::verdict::kind::error) {
+    p.completed = true;
+    return extended_error(verdict.error);
+  }
+  const auto& result = *p.answer;
+  if (result.error) {
+    p.completed = true;
+    return extended_error(*result.error);
+  }
+  if (verdict.what == faults::verdict::kind::reset_after_rows)
+    return reset_after_rows(result.rows, verdict.rows);
+  if (auto wait = statement_wait(result, verdict); wait.count() > 0) {
+    waiting_portal_ = message.portal;
+    waiting_max_rows_ = message.max_rows;
+    return begin_wait(wait, resume::statement);
+  }
+  finish_portal_statement(p, message.portal, message.max_rows);
+}
+
+// The statement's effects, then its rows. Its portal outlives the statement, as PG's active
+// portal does (CLOSE ALL and DISCARD ALL close the others); a statement that ends the
+// transaction takes the portal with it afterwards, so a second Execute finds none.
+void session::finish_portal_statement(portal& p, std::string_view name, std::int32_t max_rows) {
+  running_portal_ = &p;
+  const bool transaction_ended = apply_execution(*p.plan, *p.answer);
+  running_portal_ = nullptr;
+  send_portal_rows(p, max_rows);
+  if (transaction_ended) close_portal(name);
 }
 
 void session::send_portal_rows(portal& p, std::int32_t max_rows) {
@@ -560,9 +579,10 @@ void session::close_portal(std::string_view name) {
   unnamed_portal_.reset();
 }
 
+// PG's PortalHashTableDeleteAll: all but the portal running the statement.
 void session::close_all_portals() {
-  portals_.clear();
-  close_portal({});
+  std::erase_if(portals_, [this](const auto& named) { return &named.second != running_portal_; });
+  if (unnamed_portal_.get() != running_portal_) close_portal({});
 }
 
 void session::handle_sync() {
@@ -587,7 +607,9 @@ void session::statement_error(const protocol::error_fields& error) {
   if (tx_status_ == 'T') tx_status_ = 'E';
 }
 
-void session::apply_execution(const responder::statement_plan& plan,
+// True when the statement ended the transaction (COMMIT, ROLLBACK, DISCARD ALL), which
+// closes every portal but the running one.
+bool session::apply_execution(const responder::statement_plan& plan,
                               const responder::execution& result) {
   auto w = writer();
   for (const auto& notice : result.notices) {
@@ -609,11 +631,13 @@ void session::apply_execution(const responder::statement_plan& plan,
       else if (tx_status_ == 'E')
         settings_->transaction_rollback();
       tx_status_ = 'I';
-      break;
+      close_all_portals();
+      return true;
     case tc::rollback:
       if (tx_status_ != 'I') settings_->transaction_rollback();
       tx_status_ = 'I';
-      break;
+      close_all_portals();
+      return true;
     case tc::rollback_to_savepoint:
       if (tx_status_ == 'E') tx_status_ = 'T';
       break;
@@ -636,10 +660,11 @@ void session::apply_execution(const responder::statement_plan& plan,
     case sc::discard_all:
       statements_.clear();
       close_all_portals();
-      break;
+      return true;
     case sc::none:
       break;
   }
+  return false;
 }
 
 void session::end_implicit_transaction() {

@@ -214,6 +214,7 @@ class session {
   void handle_execute(const protocol::execute& message);
   void handle_close(const protocol::close& message);
   void handle_sync();
+  void finish_portal_statement(portal& p, std::string_view name, std::int32_t max_rows);
   void send_portal_rows(portal& p, std::int32_t max_rows);
   portal* find_portal(std::string_view name);
   void store_portal(std::string_view name, portal&& p);
@@ -225,7 +226,7 @@ class session {
   void abort_wait(const protocol::error_fields& error);
   bool query_fault_instead_of_error(std::string_view sql);
   bool refuses_in_failed_transaction(const responder::statement_plan& plan) const;
-  void apply_execution(const responder::statement_plan& plan, const responder::execution& result);
+  bool apply_execution(const responder::statement_plan& plan, const responder::execution& result);
   void report_parameter_changes();
   std::chrono::milliseconds statement_wait(const responder::execution& result,
                                            const faults::verdict& verdict);
@@ -298,6 +299,7 @@ class session {
   std::map<std::string, portal, std::less<>> portals_;  // named ones
   // The unnamed portal, rebound by nearly every Bind, is kept apart from the named ones.
   std::unique_ptr<portal> unnamed_portal_;
+  const portal* running_portal_ = nullptr;          // whose statement is taking effect
   std::unique_ptr<pending_simple> pending_simple_;  // a simple query in progress
   std::string waiting_portal_;                      // an Execute sleeping
   std::int32_t waiting_max_rows_ = 0;

@@ -33,6 +33,20 @@ std::optional<std::string> binary_to_text(std::uint32_t oid, std::string_view bi
   return std::nullopt;
 }
 
+bool binary_is_text(std::uint32_t oid) {
+  switch (oid) {
+    case oid::text:
+    case oid::varchar:
+    case oid::bpchar:
+    case oid::name:
+    case oid::unknown:
+    case oid::json:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Types without a codec here cannot be checked and are taken as valid.
 bool valid_text_input(std::uint32_t oid, std::string_view text) {
   return !has_codec(oid) || text_to_binary(oid, text).has_value();

@@ -16,6 +16,10 @@ std::optional<std::string> text_to_binary(std::uint32_t oid, std::string_view te
 
 // Text form of a binary-encoded value (e.g. int2 00 07 → "7"); nullopt when invalid.
 std::optional<std::string> binary_to_text(std::uint32_t oid, std::string_view binary);
+// Whether the type's binary form is its text in the client encoding (PG's receive function
+// reads it with pq_getmsgtext, which checks the encoding first): text, varchar, bpchar,
+// name, unknown and json.
+bool binary_is_text(std::uint32_t oid);
 
 // Whether `text` is a valid text-form input for the type (int ranges, bool spellings, ...).
 // Types without a codec here cannot be checked and count as valid.

@@ -349,6 +349,115 @@ TEST_CASE("extended protocol: unknown names and duplicate statements") {
         "bind message supplies 0 parameters, but prepared statement \"\" requires 1");
 }
 
+TEST_CASE("extended protocol: a statement's portal outlives it; a second Execute as in PG") {
+  // What PG 15 answers to Parse, Bind, Execute, Execute, Sync: the portal runs its own
+  // statement whole; statements that end the transaction drop it (34000 next), other
+  // commands leave it done (55000 next), queries send nothing more.
+  struct expected {
+    const char* sql;
+    const char* types;
+    const char* second;  // SQLSTATE of the second Execute, or its CommandComplete tag
+  };
+  const auto e = GENERATE(values<expected>({{"DISCARD ALL", "12CEZ", "34000"},
+                                            {"COMMIT", "12NCEZ", "34000"},
+                                            {"ROLLBACK", "12NCEZ", "34000"},
+                                            {"CLOSE ALL", "12CEZ", "55000"},
+                                            {"DEALLOCATE ALL", "12CEZ", "55000"},
+                                            {"SET search_path = x", "12CEZ", "55000"},
+                                            {"SELECT 1", "12DCCZ", "SELECT 0"},
+                                            {"SHOW TimeZone", "12DCCZ", "SHOW"}}));
+  const std::string portal = GENERATE("", "p1");  // (fauxgres::test::bind, not std::bind)
+  INFO(e.sql << " in portal \"" << portal << "\"");
+  harness h;
+  h.login();
+  auto out = h.feed(parse("", e.sql) + test::bind(portal, "") + execute(portal) + execute(portal) +
+                    sync_message());
+  REQUIRE(types_of(out) == e.types);
+  const auto& second = out[out.size() - 2];
+  if (second.type == 'E') {
+    CHECK(error_field(second, 'C') == e.second);
+    CHECK(error_field(second, 'M') ==
+          "portal \"" + portal + "\" " +
+              (std::string(e.second) == "34000" ? "does not exist" : "cannot be run"));
+  } else {
+    CHECK(second.body == cstr(e.second));
+  }
+  CHECK(h.s->transaction_status() == 'I');
+  out = h.feed(query("SELECT 1"));  // and the session goes on
+  CHECK(types_of(out) == "TDCZ");
+}
+
+TEST_CASE("extended protocol: COMMIT closes the transaction's other portals at once") {
+  harness h;
+  h.login();
+  h.feed(query("BEGIN"));
+  auto out = h.feed(parse("q", "SELECT 1") + bind("open", "q") + parse("c", "COMMIT") +
+                    bind("", "c") + execute("") + execute("open") + sync_message());
+  REQUIRE(types_of(out) == "1212CEZ");
+  CHECK(error_field(out[5], 'M') == "portal \"open\" does not exist");
+  CHECK(out.back().body == "I");
+}
+
+TEST_CASE("bind parameters that are not valid UTF-8 get 22021 naming the portal") {
+  harness h;
+  h.login();
+  // Text parameters are checked before the type's input (a NUL byte is invalid too); so
+  // are binary ones whose binary form is text.
+  struct bad {
+    std::string value;
+    std::int16_t format;
+    std::int32_t type;
+    const char* bytes;
+  };
+  const auto b = GENERATE(values<bad>({{std::string("1\0"
+                                                    "2",
+                                                    3),
+                                        0, 23, "0x00"},
+                                       {"a\xff"
+                                        "b",
+                                        0, 25, "0xff"},
+                                       {std::string("a\0b", 3), 1, 25, "0x00"},
+                                       {"\xe2\x82", 1, 1043, "0xe2 0x82"}}));
+  const std::string portal = GENERATE("", "p1");  // (fauxgres::test::bind, not std::bind)
+  auto out =
+      h.feed(parse("", "SELECT $1", {b.type}) + test::bind(portal, "", {b.value}, {b.format}) +
+             execute(portal) + sync_message());
+  REQUIRE(types_of(out) == "1EZ");
+  CHECK(error_field(out[1], 'C') == "22021");
+  CHECK(error_field(out[1], 'M') ==
+        std::string("invalid byte sequence for encoding \"UTF8\": ") + b.bytes);
+  CHECK(error_field(out[1], 'W') ==
+        (portal.empty() ? std::string("unnamed portal") : "portal \"p1\"") + " parameter $1");
+  CHECK(error_field(out[1], 'R') == "report_invalid_encoding_int");
+}
+
+TEST_CASE("an empty query in a failed transaction: Parse and Execute pass, Bind refuses") {
+  harness h;
+  h.login();
+  h.feed(query("BEGIN"));
+  h.feed(query("SELECT 1/0"));
+  auto out = h.feed(query(""));
+  CHECK(types_of(out) == "IZ");
+  out = h.feed(parse("", "") + bind("", "") + sync_message());
+  REQUIRE(types_of(out) == "1EZ");
+  CHECK(error_field(out[1], 'C') == "25P02");
+  CHECK(error_field(out[1], 'L') == "1691");
+  CHECK(out.back().body == "E");
+}
+
+TEST_CASE("savepoint commands outside a block: 25P01 from CheckTransactionBlock") {
+  harness h;
+  h.login();
+  const std::string sql = GENERATE("SAVEPOINT s", "RELEASE SAVEPOINT s", "ROLLBACK TO SAVEPOINT s");
+  auto out = h.feed(query(sql));
+  REQUIRE(types_of(out) == "EZ");
+  CHECK(error_field(out[0], 'C') == "25P01");
+  CHECK(error_field(out[0], 'M') ==
+        sql.substr(0, sql.size() - 2) + " can only be used in transaction blocks");
+  CHECK(error_field(out[0], 'F') == "xact.c");
+  CHECK(error_field(out[0], 'R') == "CheckTransactionBlock");
+}
+
 TEST_CASE("pg_sleep waits, then finishes or is cancelled with 57014") {
   harness h;
   h.login();
