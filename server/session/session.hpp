@@ -206,6 +206,9 @@ class session {
   // Queries (query.cpp).
   bool process_message();
   void handle_query(std::string_view sql);
+  bool answered_as_repeated(std::string_view sql);
+  void remember_fixed_query(const responder::statement_plan& plan,
+                            const responder::execution& result);
   void run_simple_statements();
   void finish_simple_query();
   void handle_parse(const protocol::parse& message);

@@ -220,6 +220,42 @@ TEST_CASE("SET of a reported parameter sends ParameterStatus before Z") {
   CHECK(out[1].body == std::string("application_name\0app2\0", 22));
 }
 
+TEST_CASE("a repeated SELECT 1 is answered alike, but never past fixtures, rules or errors") {
+  harness plain;
+  plain.login();
+  const auto before = plain.sent.size();
+  plain.feed(query("SELECT 1"));  // analysed, and kept for the next time
+  const auto analysed = plain.sent.substr(before);
+  plain.feed(query("SELECT 1"));  // answered from what was kept
+  const auto repeated = plain.sent.substr(before + analysed.size());
+  CHECK(types_of(split(repeated)) == "TDCZ");
+  CHECK(repeated == analysed);
+  plain.feed(query("BEGIN"));
+  CHECK(plain.feed(query("SELECT 1")).back().body == "T");
+  plain.feed(query("SELECT 1/0"));
+  auto refused = plain.feed(query("SELECT 1"));
+  REQUIRE(types_of(refused) == "EZ");
+  CHECK(error_field(refused[0], 'C') == "25P02");
+
+  // Another server on the same thread, whose fixtures script the same text.
+  harness scripted;
+  scripted.fixtures = responder::fixtures::load_yaml_text(
+      "queries:\n  - match: \"SELECT 1\"\n    columns: [{name: n, type: text}]\n"
+      "    rows: [[scripted]]\n",
+      "test");
+  scripted.login();
+  auto out = scripted.feed(query("SELECT 1"));
+  REQUIRE(types_of(out) == "TDCZ");
+  CHECK(out[1].body.ends_with("scripted"));
+
+  // And one whose rules act on it.
+  harness failing({"query_error:pattern=^SELECT 1$,sqlstate=40001"});
+  failing.login();
+  out = failing.feed(query("SELECT 1"));
+  REQUIRE(types_of(out) == "EZ");
+  CHECK(error_field(out[0], 'C') == "40001");
+}
+
 TEST_CASE("extended protocol: named statement flow as in PG") {
   harness h;
   h.login();
