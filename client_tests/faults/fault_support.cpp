@@ -41,15 +41,6 @@ milliseconds since(steady::time_point start) {
   return std::chrono::duration_cast<milliseconds>(steady::now() - start);
 }
 
-bool retry_until(const std::function<bool()>& attempt, milliseconds timeout, milliseconds pace) {
-  const auto deadline = steady::now() + timeout;
-  for (;;) {
-    if (attempt()) return true;
-    if (steady::now() >= deadline) return false;
-    ::poll(nullptr, 0, static_cast<int>(pace.count()));
-  }
-}
-
 int connect_errno_tcp(const std::string& host, std::uint16_t port) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;

@@ -6,7 +6,6 @@
 #include <boost/json.hpp>
 
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,11 +24,6 @@ std::unique_ptr<server_process> start_with_faults(const std::vector<std::string>
 
 // Milliseconds since `start`.
 milliseconds since(steady::time_point start);
-
-// Calls `attempt` until it returns true or `timeout` passes, pausing `pace` between tries
-// (for conditions that cannot be waited on, like a listener opening again). True on success.
-bool retry_until(const std::function<bool()>& attempt, milliseconds timeout,
-                 milliseconds pace = milliseconds(20));
 
 // A plain connect(): 0 on success, else the errno (ECONNREFUSED, ...). The socket is closed.
 int connect_errno_tcp(const std::string& host, std::uint16_t port);

@@ -5,10 +5,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <poll.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +25,19 @@ namespace fauxgres_test {
 
 // PG 15 as recorded in reference/pg15-behaviors.md.
 inline constexpr const char* pg_server_version = "15.20 (Debian 15.20-0+deb12u1)";
+
+// Calls `attempt` until it returns true or `timeout` passes, pausing `pace` between tries
+// (for conditions that cannot be waited on, like a listener opening again or a server
+// closing sockets on its own schedule). True on success.
+inline bool retry_until(const std::function<bool()>& attempt, std::chrono::milliseconds timeout,
+                        std::chrono::milliseconds pace = std::chrono::milliseconds(20)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (attempt()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    ::poll(nullptr, 0, static_cast<int>(pace.count()));
+  }
+}
 
 // Starts fauxgres with `args` (plus --listen 127.0.0.1:0 --unix-socket-dir <temp>); fails
 // the test with the server's output if it is not ready in time.

@@ -178,13 +178,16 @@ void session::handle_query(std::string_view sql) {
   run_simple_statements();
 }
 
-// Only when nothing could make this run differ from the last: no fixtures, no query rules,
-// no statement logging, no failed transaction.
+// Whether nothing could make a repeated query's answer differ from the last: no fixtures,
+// no query rules, no statement logging.
+bool session::repeats_answerable() const {
+  return !server_.log_statements && (!server_.fixtures || server_.fixtures->empty()) &&
+         !rules_listen(faults::hook::query);
+}
+
 bool session::answered_as_repeated(std::string_view sql) {
   const auto& last = last_fixed_query();
-  if (!last.plan || sql != last.sql || tx_status_ == 'E' || server_.log_statements ||
-      (server_.fixtures && !server_.fixtures->empty()) || rules_listen(faults::hook::query))
-    return false;
+  if (!last.plan || sql != last.sql || tx_status_ == 'E' || !repeats_answerable()) return false;
   ++statements_run_;
   const auto& result = *last.plan->fixed_answer;
   auto w = writer();
@@ -200,7 +203,8 @@ void session::remember_fixed_query(const responder::statement_plan& plan,
                                    const responder::execution& result) {
   auto& p = *pending_simple_;
   if (!plan.answer_is_fixed || p.statements.size() != 1 || !result.notices.empty() ||
-      result.delay.count() > 0 || result.command != responder::session_command::none)
+      result.delay.count() > 0 || result.command != responder::session_command::none ||
+      last_fixed_query().sql == p.sql || !repeats_answerable())
     return;
   auto kept = std::make_shared<responder::statement_plan>(plan);
   kept->fixed_answer = std::make_shared<const responder::execution>(result);
@@ -529,9 +533,7 @@ void session::handle_execute(const protocol::execute& message) {
 // portal does (CLOSE ALL and DISCARD ALL close the others); a statement that ends the
 // transaction takes the portal with it afterwards, so a second Execute finds none.
 void session::finish_portal_statement(portal& p, std::string_view name, std::int32_t max_rows) {
-  running_portal_ = &p;
-  const bool transaction_ended = apply_execution(*p.plan, *p.answer);
-  running_portal_ = nullptr;
+  const bool transaction_ended = apply_execution(*p.plan, *p.answer, &p);
   send_portal_rows(p, max_rows);
   if (transaction_ended) close_portal(name);
 }
@@ -629,10 +631,10 @@ void session::close_portal(std::string_view name) {
   unnamed_portal_.reset();
 }
 
-// PG's PortalHashTableDeleteAll: all but the portal running the statement.
-void session::close_all_portals() {
-  std::erase_if(portals_, [this](const auto& named) { return &named.second != running_portal_; });
-  if (unnamed_portal_.get() != running_portal_) close_portal({});
+// PG's PortalHashTableDeleteAll: all but the portal running the statement, if any.
+void session::close_all_portals(const portal* running) {
+  std::erase_if(portals_, [running](const auto& named) { return &named.second != running; });
+  if (unnamed_portal_.get() != running) close_portal({});
 }
 
 void session::handle_sync() {
@@ -658,9 +660,9 @@ void session::statement_error(const protocol::error_fields& error) {
 }
 
 // True when the statement ended the transaction (COMMIT, ROLLBACK, DISCARD ALL), which
-// closes every portal but the running one.
+// closes every portal but `running`, the one whose statement this is.
 bool session::apply_execution(const responder::statement_plan& plan,
-                              const responder::execution& result) {
+                              const responder::execution& result, const portal* running) {
   auto w = writer();
   for (const auto& notice : result.notices) {
     w.notice_response(notice);
@@ -681,12 +683,12 @@ bool session::apply_execution(const responder::statement_plan& plan,
       else if (tx_status_ == 'E')
         settings_->transaction_rollback();
       tx_status_ = 'I';
-      close_all_portals();
+      close_all_portals(running);
       return true;
     case tc::rollback:
       if (tx_status_ != 'I') settings_->transaction_rollback();
       tx_status_ = 'I';
-      close_all_portals();
+      close_all_portals(running);
       return true;
     case tc::rollback_to_savepoint:
       if (tx_status_ == 'E') tx_status_ = 'T';
@@ -705,11 +707,11 @@ bool session::apply_execution(const responder::statement_plan& plan,
       statements_.clear();
       break;
     case sc::close_all_portals:
-      close_all_portals();
+      close_all_portals(running);
       break;
     case sc::discard_all:
       statements_.clear();
-      close_all_portals();
+      close_all_portals(running);
       return true;
     case sc::none:
       break;

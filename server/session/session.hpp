@@ -206,6 +206,7 @@ class session {
   // Queries (query.cpp).
   bool process_message();
   void handle_query(std::string_view sql);
+  bool repeats_answerable() const;
   bool answered_as_repeated(std::string_view sql);
   void remember_fixed_query(const responder::statement_plan& plan,
                             const responder::execution& result);
@@ -222,14 +223,15 @@ class session {
   portal* find_portal(std::string_view name);
   void store_portal(std::string_view name, portal&& p);
   void close_portal(std::string_view name);
-  void close_all_portals();
+  void close_all_portals(const portal* running = nullptr);
   static std::unique_ptr<portal>& spare_portal();
   void extended_error(const protocol::error_fields& error);
   void statement_error(const protocol::error_fields& error);
   void abort_wait(const protocol::error_fields& error);
   bool query_fault_instead_of_error(std::string_view sql);
   bool refuses_in_failed_transaction(const responder::statement_plan& plan) const;
-  bool apply_execution(const responder::statement_plan& plan, const responder::execution& result);
+  bool apply_execution(const responder::statement_plan& plan, const responder::execution& result,
+                       const portal* running = nullptr);
   void report_parameter_changes();
   std::chrono::milliseconds statement_wait(const responder::execution& result,
                                            const faults::verdict& verdict);
@@ -302,7 +304,6 @@ class session {
   std::map<std::string, portal, std::less<>> portals_;  // named ones
   // The unnamed portal, rebound by nearly every Bind, is kept apart from the named ones.
   std::unique_ptr<portal> unnamed_portal_;
-  const portal* running_portal_ = nullptr;          // whose statement is taking effect
   std::unique_ptr<pending_simple> pending_simple_;  // a simple query in progress
   std::string waiting_portal_;                      // an Execute sleeping
   std::int32_t waiting_max_rows_ = 0;
