@@ -73,6 +73,7 @@ bool session::refuses_in_failed_transaction(const responder::statement_plan& pla
 }
 
 bool session::process_message() {
+  if (answered_as_repeated_exchange()) return true;
   auto frame = protocol::frame_message(input(), protocol::message_limit);
   using status = protocol::message_frame::status;
   if (frame.state == status::need_more) return false;
@@ -91,6 +92,13 @@ bool session::process_message() {
   if (skip_until_sync_ && type != 'S' && type != 'X') {
     consume(frame.length);
     return true;
+  }
+  // Where an exchange remember_exchange may keep begins: a Query, a Parse of the unnamed
+  // statement, or else a Bind.
+  if (type == 'Q' || (tx_status_ == 'I' && ((type == 'P' && frame.body.starts_with('\0')) ||
+                                            (type == 'B' && !exchange_input_)))) {
+    exchange_input_ = input().data();
+    exchange_output_ = out_.size();
   }
   const auto body = frame.body;  // valid until keep_unconsumed_input(), after this message
   consume(frame.length);
@@ -148,25 +156,7 @@ bool session::process_message() {
 // ---------------------------------------------------------------------------------------
 // Simple query.
 
-namespace {
-
-// The last simple query this thread answered from a fixed-answer plan (`SELECT 1`, a pool's
-// ping), with that plan: the same text again is answered without a parse or an allocation.
-// Fixed answers depend on the text alone, so any session may use it.
-struct repeated_query {
-  std::string sql;
-  std::shared_ptr<const responder::statement_plan> plan;
-};
-
-repeated_query& last_fixed_query() {
-  thread_local repeated_query last;
-  return last;
-}
-
-}  // namespace
-
 void session::handle_query(std::string_view sql) {
-  if (answered_as_repeated(sql)) return;
   auto pending = std::make_unique<pending_simple>();
   pending->sql = sql;
   pending->statements = responder::split_statements(pending->sql);
@@ -178,39 +168,154 @@ void session::handle_query(std::string_view sql) {
   run_simple_statements();
 }
 
-// Whether nothing could make a repeated query's answer differ from the last: no fixtures,
+// Whether nothing could make a repeated exchange's answer differ from the last: no fixtures,
 // no query rules, no statement logging.
 bool session::repeats_answerable() const {
   return !server_.log_statements && (!server_.fixtures || server_.fixtures->empty()) &&
          !rules_listen(faults::hook::query);
 }
 
-bool session::answered_as_repeated(std::string_view sql) {
-  const auto& last = last_fixed_query();
-  if (!last.plan || sql != last.sql || tx_status_ == 'E' || !repeats_answerable()) return false;
+// ---------------------------------------------------------------------------------------
+// Repeated exchanges: a pool's or pgbench's `SELECT 1`, as a simple query, as Bind/Execute/
+// Sync of a prepared statement or as Parse/Bind/Execute/Sync of an unnamed one, answered
+// from the last such exchange this thread saw, byte for byte, without a parse or an
+// allocation. The answer depends on the statement's text alone (answer_is_fixed), so any
+// session may use it.
+
+namespace {
+
+struct repeated_exchange {
+  std::string input;   // Query; or [Parse,] Bind, [Describe of the portal,] Execute, Sync
+  std::string output;  // the answer up to ReadyForQuery
+  // With a Parse: the unnamed statement it defines. Plans are immutable, and one whose
+  // answer is fixed has nothing of the session in it.
+  std::shared_ptr<const responder::statement_plan> parsed;
+  std::string statement;  // without: the prepared statement it binds,
+  std::string sql;        // and that statement's text, whose answer is fixed
+  std::uint32_t messages = 0;
+};
+
+repeated_exchange& last_fixed_exchange() {
+  thread_local repeated_exchange last;
+  return last;
+}
+
+// The messages of `in` if it is exactly: Parse of the unnamed statement without declared
+// types (optional), Bind (unnamed portal, no parameters), Describe of that portal
+// (optional), Execute of all its rows, Sync; else 0. `statement`: the one bound.
+std::uint32_t repeatable_exchange(std::string_view in, std::string_view& statement) {
+  std::uint32_t messages = 0;
+  char expected = in.starts_with('P') ? 'P' : 'B';
+  while (!in.empty()) {
+    auto frame = protocol::frame_message(in, protocol::message_limit);
+    if (frame.state != protocol::message_frame::status::complete) return 0;
+    char type = frame.type;
+    in.remove_prefix(frame.length);
+    ++messages;
+    if (type == 'D' && expected == 'E') {
+      protocol::describe m;
+      if (protocol::decode(frame.body, m) || m.kind != 'P' || !m.name.empty()) return 0;
+      continue;
+    }
+    if (type != expected) return 0;
+    if (type == 'P') {
+      protocol::parse m;
+      if (protocol::decode(frame.body, m) || !m.statement.empty() || !m.parameter_types.empty())
+        return 0;
+      expected = 'B';
+    } else if (type == 'B') {
+      protocol::bind m;
+      if (protocol::decode(frame.body, m) || !m.portal.empty() || !m.parameters.empty()) return 0;
+      if (messages == 2 && !m.statement.empty()) return 0;  // not the one just parsed
+      statement = m.statement;
+      expected = 'E';
+    } else if (type == 'E') {
+      protocol::execute m;
+      if (protocol::decode(frame.body, m) || !m.portal.empty() || m.max_rows != 0) return 0;
+      expected = 'S';
+    } else {  // Sync, which ends the exchange
+      return in.empty() ? messages : 0;
+    }
+  }
+  return 0;
+}
+
+// Whether `out` holds only a successful statement's answer: ParseComplete, BindComplete,
+// RowDescription or NoData, DataRows, CommandComplete (no error, notice or ParameterStatus).
+bool plain_answer(std::string_view out) {
+  while (out.size() >= 5) {
+    if (std::string_view("12TnDC").find(out[0]) == std::string_view::npos) return false;
+    std::uint32_t length = 0;
+    for (std::size_t i = 1; i < 5; ++i) length = (length << 8) | static_cast<unsigned char>(out[i]);
+    if (length < 4 || out.size() < 1 + std::size_t{length}) return false;
+    out.remove_prefix(1 + std::size_t{length});
+  }
+  return out.empty();
+}
+
+}  // namespace
+
+// The same bytes to the same statement get the same answer, as long as nothing listening
+// could change it (repeats_answerable) or must see each message. A simple query may come
+// in a transaction block; an extended exchange comes outside one, where Sync closes its
+// portal.
+bool session::answered_as_repeated_exchange() {
+  const auto& last = last_fixed_exchange();
+  auto in = input();
+  if (last.input.empty() || !in.starts_with(last.input) || skip_until_sync_ ||
+      !repeats_answerable() || rules_listen(faults::hook::message))
+    return false;
+  const bool simple = last.input.starts_with('Q');
+  if (tx_status_ == 'E' || (!simple && tx_status_ != 'I')) return false;
+  if (last.parsed) {
+    statements_.insert_or_assign(std::string(), last.parsed);
+  } else if (!simple) {
+    auto found = statements_.find(last.statement);
+    if (found == statements_.end() || !found->second->answer_is_fixed ||
+        found->second->text != last.sql)
+      return false;
+  }
+  consume(last.input.size());
+  exchange_input_ = nullptr;  // this exchange is the one kept
+  messages_received_ += last.messages;
   ++statements_run_;
-  const auto& result = *last.plan->fixed_answer;
-  auto w = writer();
-  w.encoded(last.plan->text_row_description);
-  for (const auto& row : result.rows) w.data_row(row);
-  command_complete(w, result, result.rows.size());
-  finish_simple_query();
+  writer().encoded(last.output);
+  if (simple)
+    finish_simple_query();
+  else
+    handle_sync();
   return true;
 }
 
-// Keeps a one-statement query's fixed answer for answered_as_repeated.
-void session::remember_fixed_query(const responder::statement_plan& plan,
-                                   const responder::execution& result) {
-  auto& p = *pending_simple_;
-  if (!plan.answer_is_fixed || p.statements.size() != 1 || !result.notices.empty() ||
-      result.delay.count() > 0 || result.command != responder::session_command::none ||
-      last_fixed_query().sql == p.sql || !repeats_answerable())
+// At the end of an exchange that came in this read: keeps it if it is one
+// answered_as_repeated_exchange can repeat. A simple query's caller has seen its answer is
+// fixed; an extended exchange began at a Bind, or a Parse of the unnamed statement, and is
+// checked here.
+void session::remember_exchange() {
+  const char* begin = std::exchange(exchange_input_, nullptr);
+  if (tx_status_ == 'E' || skip_until_sync_ || !repeats_answerable() ||
+      rules_listen(faults::hook::message))
     return;
-  auto kept = std::make_shared<responder::statement_plan>(plan);
-  kept->fixed_answer = std::make_shared<const responder::execution>(result);
-  protocol::backend_writer(kept->text_row_description)
-      .row_description(describe_columns(*plan.columns, {}));
-  last_fixed_query() = {p.sql, std::move(kept)};
+  std::string_view in(begin, static_cast<std::size_t>(input().data() - begin));
+  auto& last = last_fixed_exchange();
+  if (in == last.input) return;
+  auto out = std::string_view(out_).substr(exchange_output_);
+  if (in.starts_with('Q')) {  // anything past the Query has its ReadyForQuery in `out`
+    if (plain_answer(out)) last = {std::string(in), std::string(out), nullptr, {}, {}, 1};
+    return;
+  }
+  if (tx_status_ != 'I') return;
+  std::string_view statement;
+  auto messages = repeatable_exchange(in, statement);
+  if (messages == 0) return;
+  auto found = statements_.find(statement);
+  if (found == statements_.end() || !found->second->answer_is_fixed) return;
+  if (!plain_answer(out)) return;
+  if (in.starts_with('P'))
+    last = {std::string(in), std::string(out), found->second, {}, {}, messages};
+  else
+    last = {std::string(in),        std::string(out),    nullptr,
+            std::string(statement), found->second->text, messages};
 }
 
 void session::run_simple_statements() {
@@ -254,12 +359,13 @@ void session::run_simple_statements() {
     apply_execution(plan, result);
     for (const auto& row : result.rows) w.data_row(row);
     command_complete(w, result, result.rows.size());
-    remember_fixed_query(plan, result);
+    p.answer_is_fixed = plan.answer_is_fixed && p.statements.size() == 1;
   }
   finish_simple_query();
 }
 
 void session::finish_simple_query() {
+  if (exchange_input_ && pending_simple_ && pending_simple_->answer_is_fixed) remember_exchange();
   pending_simple_.reset();
   end_implicit_transaction();
   report_parameter_changes();
@@ -638,6 +744,7 @@ void session::close_all_portals(const portal* running) {
 }
 
 void session::handle_sync() {
+  if (exchange_input_) remember_exchange();
   skip_until_sync_ = false;
   end_implicit_transaction();
   report_parameter_changes();

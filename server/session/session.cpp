@@ -78,6 +78,7 @@ void session::process() {
 }
 
 void session::keep_unconsumed_input() {
+  exchange_input_ = nullptr;  // it pointed into the input of this process() call
   if (borrowed_.data()) {
     in_.assign(borrowed_.substr(in_pos_));
     borrowed_ = {};

@@ -207,9 +207,8 @@ class session {
   bool process_message();
   void handle_query(std::string_view sql);
   bool repeats_answerable() const;
-  bool answered_as_repeated(std::string_view sql);
-  void remember_fixed_query(const responder::statement_plan& plan,
-                            const responder::execution& result);
+  bool answered_as_repeated_exchange();
+  void remember_exchange();
   void run_simple_statements();
   void finish_simple_query();
   void handle_parse(const protocol::parse& message);
@@ -304,6 +303,10 @@ class session {
   std::map<std::string, portal, std::less<>> portals_;  // named ones
   // The unnamed portal, rebound by nearly every Bind, is kept apart from the named ones.
   std::unique_ptr<portal> unnamed_portal_;
+  // Where an exchange that remember_exchange may keep starts, in this process() call's
+  // input and in out_; null once it cannot be kept.
+  const char* exchange_input_ = nullptr;
+  std::size_t exchange_output_ = 0;
   std::unique_ptr<pending_simple> pending_simple_;  // a simple query in progress
   std::string waiting_portal_;                      // an Execute sleeping
   std::int32_t waiting_max_rows_ = 0;

@@ -34,6 +34,7 @@ struct session::pending_simple {
   std::size_t index = 0;
   responder::statement_plan plan;  // of the statement waiting
   responder::execution result;
+  bool answer_is_fixed = false;  // one statement, whose answer depends on its text alone
 };
 
 }  // namespace fauxgres::session

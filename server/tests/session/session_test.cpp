@@ -11,6 +11,25 @@ using kind = session::action::kind;
 
 using harness = session_harness;
 
+namespace {
+
+// Feeds `exchange` three times: with statement logging on, so the handlers answer it, then
+// twice without, so the last at least is answered from the exchange kept. Checks all three
+// answers are the same bytes, and returns them.
+std::string answered_alike(harness& h, const std::string& exchange) {
+  const auto before = h.sent.size();
+  h.context.log_statements = true;
+  h.feed(exchange);
+  const auto analysed = h.sent.substr(before);
+  h.context.log_statements = false;
+  h.feed(exchange);
+  h.feed(exchange);
+  CHECK(h.sent.substr(before + analysed.size()) == analysed + analysed);
+  return analysed;
+}
+
+}  // namespace
+
 TEST_CASE("trust login sends R0, 13 ParameterStatus in PG order, K and Z(I)") {
   harness h;
   auto out = h.login();
@@ -223,13 +242,7 @@ TEST_CASE("SET of a reported parameter sends ParameterStatus before Z") {
 TEST_CASE("a repeated SELECT 1 is answered alike, but never past fixtures, rules or errors") {
   harness plain;
   plain.login();
-  const auto before = plain.sent.size();
-  plain.feed(query("SELECT 1"));  // analysed, and kept for the next time
-  const auto analysed = plain.sent.substr(before);
-  plain.feed(query("SELECT 1"));  // answered from what was kept
-  const auto repeated = plain.sent.substr(before + analysed.size());
-  CHECK(types_of(split(repeated)) == "TDCZ");
-  CHECK(repeated == analysed);
+  CHECK(types_of(split(answered_alike(plain, query("SELECT 1")))) == "TDCZ");
   plain.feed(query("BEGIN"));
   CHECK(plain.feed(query("SELECT 1")).back().body == "T");
   plain.feed(query("SELECT 1/0"));
@@ -254,6 +267,115 @@ TEST_CASE("a repeated SELECT 1 is answered alike, but never past fixtures, rules
   out = failing.feed(query("SELECT 1"));
   REQUIRE(types_of(out) == "EZ");
   CHECK(error_field(out[0], 'C') == "40001");
+}
+
+TEST_CASE("a repeated Bind/Execute/Sync of a prepared SELECT 1 is answered alike, and only so") {
+  // What pgbench -M prepared and pools send for a prepared ping, once the statement exists.
+  const auto exchange = bind("", "s1") + describe('P', "") + execute("") + sync_message();
+  harness first;
+  first.login();
+  first.feed(parse("s1", "SELECT 1") + sync_message());
+  const auto analysed = answered_alike(first, exchange);
+  REQUIRE(types_of(split(analysed)) == "2TDCZ");
+
+  // Other sessions on the same thread send the same bytes; each has its own s1, or none.
+  harness second;
+  second.login();
+  SECTION("its s1 is the same statement: the same answer") {
+    second.feed(parse("s1", "SELECT 1") + sync_message());
+    second.feed(query("BEGIN"));
+    second.feed(query("COMMIT"));
+    const auto at = second.sent.size();
+    second.feed(exchange);
+    CHECK(second.sent.substr(at) == analysed);
+  }
+  SECTION("its s1 is another statement: its own answer") {
+    second.feed(parse("s1", "SELECT 2") + sync_message());
+    auto out = second.feed(exchange);
+    REQUIRE(types_of(out) == "2TDCZ");
+    CHECK(out[2].body.substr(6) == "2");
+  }
+  SECTION("it has no s1: 26000, as the handlers say") {
+    auto out = second.feed(exchange);
+    REQUIRE(types_of(out) == "EZ");
+    CHECK(error_field(out[0], 'M') == "prepared statement \"s1\" does not exist");
+  }
+  SECTION("in a transaction block: Z says T") {
+    second.feed(parse("s1", "SELECT 1") + sync_message());
+    second.feed(query("BEGIN"));
+    auto out = second.feed(exchange);
+    REQUIRE(types_of(out) == "2TDCZ");
+    CHECK(out.back().body == "T");
+    out = second.feed(execute("") + sync_message());  // the portal lives on in the block
+    REQUIRE(types_of(out) == "CZ");
+    CHECK(out[0].body == std::string("SELECT 0\0", 9));
+  }
+  SECTION("in a failed transaction: 25P02 at Bind") {
+    second.feed(parse("s1", "SELECT 1") + sync_message());
+    second.feed(query("BEGIN"));
+    second.feed(query("SELECT 1/0"));
+    auto out = second.feed(exchange);
+    REQUIRE(types_of(out) == "EZ");
+    CHECK(error_field(out[0], 'C') == "25P02");
+  }
+  SECTION("after an error in the same pipeline: skipped to the Sync") {
+    second.feed(parse("s1", "SELECT 1") + sync_message());
+    auto out = second.feed(execute("nope") + exchange);
+    REQUIRE(types_of(out) == "EZ");
+    CHECK(error_field(out[0], 'C') == "34000");
+  }
+  SECTION("rules that watch statements or messages still see each one") {
+    harness failing({"query_error:pattern=^SELECT 1$,sqlstate=40001"});
+    failing.login();
+    failing.feed(parse("s1", "SELECT 1") + sync_message());
+    auto out = failing.feed(exchange);
+    REQUIRE(types_of(out) == "2TEZ");
+    CHECK(error_field(out[2], 'C') == "40001");
+
+    // Rules that come later (the control API) count what was answered from the kept one:
+    // login 1 message, Parse and Sync 2, three exchanges of 4 each.
+    second.feed(parse("s1", "SELECT 1") + sync_message());
+    for (int i = 0; i < 3; ++i) REQUIRE(types_of(second.feed(exchange)) == "2TDCZ");
+    faults::engine by_messages({faults::parse_rule("reset_after:messages=17")}, 1);
+    second.context.faults = &by_messages;
+    CHECK(types_of(second.feed(exchange)) == "2");  // Bind is message 16, Describe 17
+    CHECK(second.s->next_action().what == kind::reset);
+  }
+  SECTION("the statements they count") {
+    second.feed(parse("s1", "SELECT 1") + sync_message());
+    for (int i = 0; i < 3; ++i) REQUIRE(types_of(second.feed(exchange)) == "2TDCZ");
+    faults::engine by_statements({faults::parse_rule("reset_after:statements=5")}, 1);
+    second.context.faults = &by_statements;
+    CHECK(types_of(second.feed(exchange)) == "2TDCZ");  // the 4th
+    CHECK(types_of(second.feed(exchange)) == "2T");     // the 5th is not answered
+    CHECK(second.s->next_action().what == kind::reset);
+  }
+}
+
+TEST_CASE("a repeated Parse/Bind/Execute/Sync of an unnamed SELECT 1 is answered alike") {
+  // What pgbench -M extended and drivers without prepared statements send.
+  const auto exchange =
+      parse("", "SELECT 1") + bind("", "") + describe('P', "") + execute("") + sync_message();
+  harness first;
+  first.login();
+  const auto analysed = answered_alike(first, exchange);
+  REQUIRE(types_of(split(analysed)) == "12TDCZ");
+
+  harness second;
+  second.login();
+  second.feed(parse("", "SELECT 2") + sync_message());
+  const auto at = second.sent.size();
+  second.feed(exchange);
+  CHECK(second.sent.substr(at) == analysed);
+  // The kept exchange defined the unnamed statement, as its Parse would have.
+  auto out = second.feed(describe('S', "") + bind("", "") + execute("") + sync_message());
+  REQUIRE(types_of(out) == "tT2DCZ");
+  CHECK(out[3].body.substr(6) == "1");
+
+  // Not past an error in the same pipeline.
+  out = second.feed(execute("nope") + exchange);
+  REQUIRE(types_of(out) == "EZ");
+  CHECK(error_field(out[0], 'C') == "34000");
 }
 
 TEST_CASE("extended protocol: named statement flow as in PG") {
