@@ -2,6 +2,7 @@
 // sends, each with the source location (F/L/R) a real PG 15.20 reports, so bytes match.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,9 +46,23 @@ error_fields no_hba_entry(std::string_view host, std::string_view user, std::str
 error_fields hba_rejects(std::string_view host, std::string_view user, std::string_view database,
                          bool ssl);                                      // 28000 FATAL
 error_fields unrecognized_parameter(std::string_view name, bool fatal);  // 42704
-error_fields invalid_parameter_value(std::string_view name, std::string_view value,
-                                     std::string_view detail, bool fatal);  // 22023
-error_fields permission_denied_to_set(std::string_view name, bool fatal);   // 42501
+// Where guc.c rejects a value: parse_and_validate_value, by the parameter's type, or a
+// string parameter's check hook.
+enum class guc_rejection : std::uint8_t {
+  check_hook,
+  boolean,
+  integer,
+  integer_range,
+  real,
+  real_range,
+  enumeration,
+};
+error_fields invalid_parameter_value(
+    std::string_view name, std::string_view value, std::string_view detail, bool fatal,
+    guc_rejection where = guc_rejection::check_hook);  // 22023 "invalid value for parameter"
+// 22023 with guc.c's own message: "requires a Boolean value", "... outside the valid range".
+error_fields parameter_value_rejected(std::string message, bool fatal, guc_rejection where);
+error_fields permission_denied_to_set(std::string_view name, bool fatal);  // 42501
 error_fields identifier_truncated(std::string_view identifier,
                                   std::string_view truncated);  // 42622 NOTICE
 error_fields database_not_accepting(std::string_view db);       // 55000 FATAL (template0)
@@ -91,6 +106,8 @@ error_fields set_local_outside_transaction();            // 25P01 WARNING
 // ROLLBACK TO, a WARNING for SET LOCAL, SET TRANSACTION and SET CONSTRAINTS.
 error_fields outside_transaction_block(std::string_view what, bool warning);  // 25P01
 error_fields multiple_commands_in_prepared_statement();                       // 42601
+error_fields savepoint_does_not_exist(std::string_view name, bool release);   // 3B001
+error_fields cursor_does_not_exist(std::string_view name);                    // 34000, CLOSE
 error_fields division_by_zero();                                              // 22012 ERROR
 // `type` is PG's display name ("integer", "boolean", "timestamp with time zone") or a
 // typname ("int4"); date/time types use 22007 as PG does.

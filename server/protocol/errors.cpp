@@ -148,11 +148,28 @@ error_fields unrecognized_parameter(std::string_view name, bool is_fatal) {
               "unrecognized configuration parameter " + quoted(name), "guc.c", 5766, "find_option");
 }
 
+// guc.c's lines in PG 15.20: 32 past 15.18's, as find_option's and call_string_check_hook's.
+error_fields parameter_value_rejected(std::string message, bool is_fatal, guc_rejection where) {
+  struct site {
+    int line;
+    const char* routine;
+  };
+  static constexpr std::array<site, 7> sites{{{12085, "call_string_check_hook"},
+                                              {7434, "parse_and_validate_value"},
+                                              {7454, "parse_and_validate_value"},
+                                              {7466, "parse_and_validate_value"},
+                                              {7490, "parse_and_validate_value"},
+                                              {7502, "parse_and_validate_value"},
+                                              {7560, "parse_and_validate_value"}}};
+  const site& s = sites[static_cast<std::size_t>(where)];
+  return make(is_fatal ? "FATAL" : "ERROR", "22023", std::move(message), "guc.c", s.line,
+              s.routine);
+}
+
 error_fields invalid_parameter_value(std::string_view name, std::string_view value,
-                                     std::string_view detail, bool is_fatal) {
-  auto e = make(is_fatal ? "FATAL" : "ERROR", "22023",
-                "invalid value for parameter " + quoted(name) + ": " + quoted(value), "guc.c",
-                12085, "call_string_check_hook");
+                                     std::string_view detail, bool is_fatal, guc_rejection where) {
+  auto e = parameter_value_rejected(
+      "invalid value for parameter " + quoted(name) + ": " + quoted(value), is_fatal, where);
   e.detail = detail;
   return e;
 }
@@ -325,6 +342,17 @@ error_fields outside_transaction_block(std::string_view what, bool warning) {
   return make(warning ? "WARNING" : "ERROR", "25P01",
               std::string(what) + " can only be used in transaction blocks", "xact.c", 3590,
               "CheckTransactionBlock");
+}
+
+// xact.c's lines are PG 15.20's, 3 past 15.18's (see outside_transaction_block).
+error_fields savepoint_does_not_exist(std::string_view name, bool release) {
+  return error("3B001", "savepoint " + quoted(name) + " does not exist", "xact.c",
+               release ? 4320 : 4431, release ? "ReleaseSavepoint" : "RollbackToSavepoint");
+}
+
+error_fields cursor_does_not_exist(std::string_view name) {
+  return error("34000", "cursor " + quoted(name) + " does not exist", "portalcmds.c", 240,
+               "PerformPortalClose");
 }
 
 error_fields multiple_commands_in_prepared_statement() {

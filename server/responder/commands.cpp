@@ -136,7 +136,7 @@ execution execute_transaction(const transaction_plan& plan, context& ctx) {
       const bool found =
           release ? s.release_savepoint(plan.name) : s.rollback_to_savepoint(plan.name);
       if (!found) {
-        return with_error(pg_error("3B001", "savepoint \"" + plan.name + "\" does not exist"));
+        return with_error(protocol::errors::savepoint_does_not_exist(plan.name, release));
       }
       return tagged(plan.tag);
     }
@@ -247,7 +247,7 @@ execution execute_utility(const utility_plan& plan, context& ctx) {
       }
       break;
     case utility_check::cursor_exists:
-      return with_error(pg_error("34000", "cursor \"" + plan.target + "\" does not exist"));
+      return with_error(protocol::errors::cursor_does_not_exist(plan.target));
     case utility_check::none:
       break;
   }

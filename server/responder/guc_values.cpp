@@ -2,12 +2,11 @@
 // failures quote the name as given, check-hook failures the canonical name.
 #include "responder/guc_values.hpp"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
-
-#include "responder/pg_error.hpp"
 
 namespace fauxgres::responder {
 namespace {
@@ -34,13 +33,12 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string severity(bool fatal) {
-  return fatal ? "FATAL" : "ERROR";
-}
+using protocol::errors::guc_rejection;
 
 protocol::error_fields invalid_value(std::string_view name, std::string_view value,
-                                     std::string detail, bool fatal) {
-  return protocol::errors::invalid_parameter_value(name, value, detail, fatal);
+                                     std::string detail, bool fatal,
+                                     guc_rejection where = guc_rejection::check_hook) {
+  return protocol::errors::invalid_parameter_value(name, value, detail, fatal, where);
 }
 
 struct unit_conversion {
@@ -111,20 +109,26 @@ std::string_view units_hint(guc_unit unit) {
 }
 
 // parse_int / parse_real: a number with an optional unit. `hint` is set for bad units.
-std::optional<double> parse_number_with_unit(std::string_view text, guc_unit unit,
+std::optional<double> parse_number_with_unit(std::string_view text, guc_unit unit, bool integer,
                                              std::string* hint) {
   const std::string s(trim(text));
   if (s.empty()) return std::nullopt;
   char* end = nullptr;
   double v = 0;
-  // strtol with base 0 first (accepts 0x.. and 0..), then strtod for fractions.
-  const long long as_int = std::strtoll(s.c_str(), &end, 0);
-  if (end != s.c_str() && *end != '.' && *end != 'e' && *end != 'E') {
-    v = static_cast<double>(as_int);
+  errno = 0;
+  if (integer) {
+    // strtol with base 0 (accepts 0x.. and 0..); strtod again past a fraction, an exponent
+    // or an overflow, but not for words such as "inf".
+    v = static_cast<double>(std::strtoll(s.c_str(), &end, 0));
+    if (*end == '.' || *end == 'e' || *end == 'E' || errno == ERANGE) {
+      errno = 0;
+      v = std::strtod(s.c_str(), &end);
+    }
   } else {
     v = std::strtod(s.c_str(), &end);
   }
-  if (end == s.c_str() || std::isnan(v)) return std::nullopt;
+  // What overflows (or underflows) a double is invalid, as in PG.
+  if (end == s.c_str() || errno == ERANGE || std::isnan(v)) return std::nullopt;
   std::string_view rest = trim(std::string_view(end));
   if (rest.empty()) return v;
   if (unit == guc_unit::none) return std::nullopt;
@@ -158,9 +162,10 @@ std::string show_real(double v) {
 guc_value_result integer_value(const guc_definition& def, std::string_view name,
                                std::string_view value, bool fatal) {
   std::string hint;
-  auto v = parse_number_with_unit(value, def.unit, &hint);
-  if (!v || std::fabs(*v) > 2147483647.0 + 0.5) {
-    auto e = invalid_value(name, value, "", fatal);
+  auto v = parse_number_with_unit(value, def.unit, true, &hint);
+  if (v && std::fabs(std::rint(*v)) > 2147483647.0) hint = "Value exceeds integer range.";
+  if (!v || !hint.empty()) {
+    auto e = invalid_value(name, value, "", fatal, guc_rejection::integer);
     if (!hint.empty()) e.hint = hint;
     return {{}, e};
   }
@@ -172,7 +177,8 @@ guc_value_result integer_value(const guc_definition& def, std::string_view name,
     msg += " is outside the valid range for parameter \"" + std::string(name) + "\" (" +
            std::to_string(static_cast<long long>(def.min)) + " .. " +
            std::to_string(static_cast<long long>(def.max)) + ")";
-    return {{}, pg_error("22023", msg, severity(fatal))};
+    return {{},
+            protocol::errors::parameter_value_rejected(msg, fatal, guc_rejection::integer_range)};
   }
   return {show_int(n, def.unit), std::nullopt};
 }
@@ -180,15 +186,14 @@ guc_value_result integer_value(const guc_definition& def, std::string_view name,
 guc_value_result real_value(const guc_definition& def, std::string_view name,
                             std::string_view value, bool fatal) {
   std::string hint;
-  auto v = parse_number_with_unit(value, def.unit, &hint);
-  if (!v) return {{}, invalid_value(name, value, "", fatal)};
+  auto v = parse_number_with_unit(value, def.unit, false, &hint);
+  if (!v) return {{}, invalid_value(name, value, "", fatal, guc_rejection::real)};
   if (*v < def.min || *v > def.max) {
     return {{},
-            pg_error("22023",
-                     show_real(*v) + " is outside the valid range for parameter \"" +
-                         std::string(name) + "\" (" + show_real(def.min) + " .. " +
-                         show_real(def.max) + ")",
-                     severity(fatal))};
+            protocol::errors::parameter_value_rejected(
+                show_real(*v) + " is outside the valid range for parameter \"" + std::string(name) +
+                    "\" (" + show_real(def.min) + " .. " + show_real(def.max) + ")",
+                fatal, guc_rejection::real_range)};
   }
   return {show_real(*v), std::nullopt};
 }
@@ -207,7 +212,7 @@ guc_value_result enum_value(const guc_definition& def, std::string_view name,
   if (def.enum_values.find("on, off") != std::string_view::npos) {
     if (auto b = parse_guc_bool(v)) return {*b ? "on" : "off", std::nullopt};
   }
-  auto e = invalid_value(name, value, "", fatal);
+  auto e = invalid_value(name, value, "", fatal, guc_rejection::enumeration);
   e.hint = "Available values: " + std::string(def.enum_values) + ".";
   return {{}, e};
 }
@@ -463,9 +468,9 @@ guc_value_result normalise_guc_value(const guc_definition& def, std::string_view
     case guc_type::boolean:
       if (auto b = parse_guc_bool(value)) return {*b ? "on" : "off", std::nullopt};
       return {{},
-              pg_error("22023",
-                       "parameter \"" + std::string(given_name) + "\" requires a Boolean value",
-                       severity(fatal))};
+              protocol::errors::parameter_value_rejected(
+                  "parameter \"" + std::string(given_name) + "\" requires a Boolean value", fatal,
+                  guc_rejection::boolean)};
     case guc_type::integer:
       return integer_value(def, given_name, value, fatal);
     case guc_type::real:

@@ -267,6 +267,7 @@ void analyse_command(statement_plan& plan, token_cursor& cur, std::string_view s
     }
   }
   plan_detail& detail = *parsed.detail;
+  plan.utility = true;  // every statement parse_command knows is one
   if (auto* t = std::get_if<transaction_plan>(&detail)) plan.control = control_of(*t);
   if (auto* show = std::get_if<show_plan>(&detail)) {
     std::optional<protocol::error_fields> error;
@@ -430,6 +431,7 @@ statement_plan analyse(std::string_view sql, std::span<const std::uint32_t> decl
     }
     if (const auto* detail = fast_transaction(sql, &plan.control)) {
       plan.detail = *detail;
+      plan.utility = true;
       return plan;
     }
   }

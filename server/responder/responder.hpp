@@ -81,6 +81,9 @@ struct statement_plan {
   // Every execution gives the same answer (SELECT <integer>). A session that keeps the
   // plan (a prepared statement) runs it once and keeps the answer in `fixed_answer`.
   bool answer_is_fixed = false;
+  // A utility statement (transaction control, SET, SHOW, DISCARD...): PG runs it at Execute,
+  // where queries are planned, constants folded and their errors met at Bind.
+  bool utility = false;
   std::shared_ptr<const execution> fixed_answer;
   // Kept by a session that prepares the plan: its RowDescription for all-text results,
   // encoded once for every Describe.

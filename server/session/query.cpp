@@ -343,7 +343,7 @@ void session::run_simple_statements() {
       statement_error(*plan.error);
       return finish_simple_query();
     }
-    auto result = responder::execute(plan, {}, ctx);
+    auto result = run_statement(plan, {}, ctx);
     if (result.error) {
       statement_error(*result.error);
       return finish_simple_query();
@@ -550,12 +550,13 @@ void session::handle_bind(const protocol::bind& message) {
   if (!message.portal.empty() && portals_.contains(message.portal)) {
     return extended_error(protocol::errors::portal_already_exists(message.portal));
   }
-  // PG plans at Bind and folds constants there: errors such as 1/0 surface at Bind.
+  // PG plans a query at Bind and folds constants there: errors such as 1/0 surface at Bind.
+  // A utility statement waits for Execute (handle_execute).
   if (plan->fixed_answer) {
     p.answer = plan->fixed_answer;
-  } else if (!plan->empty) {
+  } else if (!plan->empty && !plan->utility) {
     auto ctx = make_context();
-    auto result = responder::execute(*plan, parameters, ctx);
+    auto result = run_statement(*plan, parameters, ctx);
     if (result.error) {
       if (!query_fault_instead_of_error(plan->text)) extended_error(*result.error);
       return;
@@ -606,8 +607,9 @@ void session::handle_execute(const protocol::execute& message) {
     return extended_error(
         protocol::errors::transaction_aborted(protocol::errors::aborted_in::execute));
   if (p.executed) {
-    // A query's portal sends what is left (nothing once drained); a command's is done.
-    if (p.completed && !p.plan->columns)
+    // A query's portal sends what is left (nothing once drained); a command's is done, and
+    // so is a utility statement's that a rule failed before it ran.
+    if (!p.answer || (p.completed && !p.plan->columns))
       return extended_error(protocol::errors::portal_cannot_be_run(message.portal));
     return send_portal_rows(p, message.max_rows);
   }
@@ -619,6 +621,10 @@ void session::handle_execute(const protocol::execute& message) {
   if (verdict.what == faults::verdict::kind::error) {
     p.completed = true;
     return extended_error(verdict.error);
+  }
+  if (!p.answer) {  // a utility statement runs now (no parameters: PG allows none)
+    auto ctx = make_context();
+    p.answer = std::make_shared<const responder::execution>(run_statement(*p.plan, {}, ctx));
   }
   const auto& result = *p.answer;
   if (result.error) {
@@ -764,6 +770,18 @@ void session::statement_error(const protocol::error_fields& error) {
   make_sendable();  // PG flushes every error and notice at once (send_message_to_frontend)
   events_.push_back({event::kind::error_sent, error.sqlstate});
   if (tx_status_ == 'T') tx_status_ = 'E';
+}
+
+// The responder's answer, and what only the session knows: PG's DEALLOCATE looks the
+// statement up first (prepare.c), so one the session does not have is an error.
+responder::execution session::run_statement(const responder::statement_plan& plan,
+                                            std::span<const responder::value> parameters,
+                                            responder::context& ctx) {
+  auto result = responder::execute(plan, parameters, ctx);
+  if (!result.error && result.command == responder::session_command::deallocate &&
+      !statements_.contains(result.command_target))
+    result.error = protocol::errors::statement_does_not_exist(result.command_target);
+  return result;
 }
 
 // True when the statement ended the transaction (COMMIT, ROLLBACK, DISCARD ALL), which

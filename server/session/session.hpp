@@ -231,6 +231,9 @@ class session {
   bool refuses_in_failed_transaction(const responder::statement_plan& plan) const;
   bool apply_execution(const responder::statement_plan& plan, const responder::execution& result,
                        const portal* running = nullptr);
+  responder::execution run_statement(const responder::statement_plan& plan,
+                                     std::span<const responder::value> parameters,
+                                     responder::context& ctx);
   void report_parameter_changes();
   std::chrono::milliseconds statement_wait(const responder::execution& result,
                                            const faults::verdict& verdict);

@@ -236,6 +236,55 @@ TEST_CASE("SET validation errors are PG's", "[responder][settings]") {
         "Conflicting \"datestyle\" specifications.");
 }
 
+TEST_CASE("SET errors name guc.c's routine for the parameter's type", "[responder][settings]") {
+  harness h;
+  struct {
+    const char* sql;
+    const char* message;
+    int line;  // PG 15.20's; 15.18's are 32 less
+    const char* routine;
+  } cases[] = {
+      {"SET enable_seqscan = 'maybe'", "parameter \"enable_seqscan\" requires a Boolean value",
+       7434, "parse_and_validate_value"},
+      {"SET statement_timeout = 'abc'",
+       "invalid value for parameter \"statement_timeout\": \"abc\"", 7454,
+       "parse_and_validate_value"},
+      {"SET work_mem = '-5'",
+       "-5 kB is outside the valid range for parameter \"work_mem\" (64 .. 2147483647)", 7466,
+       "parse_and_validate_value"},
+      {"SET random_page_cost = 'x'", "invalid value for parameter \"random_page_cost\": \"x\"",
+       7490, "parse_and_validate_value"},
+      {"SET random_page_cost = -1",
+       "-1 is outside the valid range for parameter \"random_page_cost\" (0 .. 1.79769e+308)", 7502,
+       "parse_and_validate_value"},
+      {"SET seq_page_cost = '1e400'", "invalid value for parameter \"seq_page_cost\": \"1e400\"",
+       7490, "parse_and_validate_value"},
+      {"SET client_min_messages = 'bogus'",
+       "invalid value for parameter \"client_min_messages\": \"bogus\"", 7560,
+       "parse_and_validate_value"},
+      {"SET DateStyle = 'bogus'", "invalid value for parameter \"DateStyle\": \"bogus\"", 12085,
+       "call_string_check_hook"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.sql);
+    auto o = h.run(c.sql);
+    REQUIRE(o.error());
+    CHECK(o.sqlstate() == "22023");
+    CHECK(o.message() == c.message);
+    CHECK(o.error()->file == "guc.c");
+    CHECK(o.error()->line == c.line);
+    CHECK(o.error()->routine == c.routine);
+  }
+  // Past the int range: PG's hint; past a double's, no hint.
+  CHECK(h.run("SET statement_timeout = '99999999999'").error()->hint ==
+        "Value exceeds integer range.");
+  CHECK(h.run("SET statement_timeout = '99999999999999999999999'").error()->hint ==
+        "Value exceeds integer range.");
+  CHECK(h.run("SET statement_timeout = '1e400'").error()->hint.empty());
+  CHECK(h.run("SET statement_timeout = 'inf'").error()->hint.empty());
+  CHECK(h.run("SET statement_timeout = '0x10'").error() == nullptr);
+}
+
 TEST_CASE("RESET and RESET ALL return to startup values", "[responder][settings]") {
   harness h;
   auto& s = h.session_settings();

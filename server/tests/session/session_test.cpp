@@ -616,6 +616,72 @@ TEST_CASE("savepoint commands outside a block: 25P01 from CheckTransactionBlock"
   CHECK(error_field(out[0], 'R') == "CheckTransactionBlock");
 }
 
+TEST_CASE("a utility statement runs at Execute, after BindComplete, as in PG") {
+  harness h;
+  h.login();
+  SECTION("its error comes after BindComplete") {
+    auto out = h.feed(parse("", "SAVEPOINT s") + bind("", "") + execute("") + sync_message());
+    REQUIRE(types_of(out) == "12EZ");
+    CHECK(error_field(out[2], 'C') == "25P01");
+  }
+  SECTION("bound but never executed, it does nothing") {
+    auto out = h.feed(parse("", "SET application_name = 'zz'") + bind("", "") + sync_message());
+    CHECK(types_of(out) == "12Z");  // no ParameterStatus: the SET never ran
+    out = h.feed(query("SHOW application_name"));
+    REQUIRE(types_of(out) == "TDCZ");
+    CHECK(out[1].body == std::string("\0\1\0\0\0\0", 6));
+  }
+  SECTION("it sees what ran between its Bind and its Execute") {
+    h.feed(query("BEGIN"));
+    auto out = h.feed(parse("show", "SHOW work_mem") + parse("set", "SET work_mem = '8MB'") +
+                      bind("p1", "show") + bind("p2", "set") + execute("p2") + execute("p1") +
+                      sync_message());
+    REQUIRE(types_of(out) == "1122CDCZ");
+    CHECK(out[5].body.substr(6) == "8MB");
+  }
+}
+
+TEST_CASE("savepoint, cursor and prepared statement names that do not exist, as PG says") {
+  harness h;
+  h.login();
+  h.feed(query("BEGIN"));
+  auto out = h.feed(query("RELEASE SAVEPOINT nope"));
+  REQUIRE(types_of(out) == "EZ");
+  CHECK(error_field(out[0], 'C') == "3B001");
+  CHECK(error_field(out[0], 'M') == "savepoint \"nope\" does not exist");
+  CHECK(error_field(out[0], 'L') == "4320");  // PG 15.20; 15.18 says 4317
+  CHECK(error_field(out[0], 'R') == "ReleaseSavepoint");
+  h.feed(query("ROLLBACK"));
+  h.feed(query("BEGIN"));
+  out = h.feed(query("ROLLBACK TO SAVEPOINT nope"));
+  REQUIRE(types_of(out) == "EZ");
+  CHECK(error_field(out[0], 'L') == "4431");  // 15.18: 4428
+  CHECK(error_field(out[0], 'R') == "RollbackToSavepoint");
+  h.feed(query("ROLLBACK"));
+
+  out = h.feed(query("CLOSE nope"));
+  REQUIRE(types_of(out) == "EZ");
+  CHECK(error_field(out[0], 'C') == "34000");
+  CHECK(error_field(out[0], 'M') == "cursor \"nope\" does not exist");
+  CHECK(error_field(out[0], 'F') == "portalcmds.c");
+  CHECK(error_field(out[0], 'R') == "PerformPortalClose");
+
+  out = h.feed(query("DEALLOCATE nope"));
+  REQUIRE(types_of(out) == "EZ");
+  CHECK(error_field(out[0], 'C') == "26000");
+  CHECK(error_field(out[0], 'M') == "prepared statement \"nope\" does not exist");
+  CHECK(error_field(out[0], 'R') == "FetchPreparedStatement");
+  out = h.feed(parse("", "DEALLOCATE nope") + bind("", "") + execute("") + sync_message());
+  REQUIRE(types_of(out) == "12EZ");
+  CHECK(error_field(out[2], 'C') == "26000");
+  // One the session has goes, as before.
+  h.feed(parse("s1", "SELECT 1") + sync_message());
+  CHECK(types_of(h.feed(query("DEALLOCATE s1"))) == "CZ");
+  out = h.feed(bind("", "s1") + sync_message());
+  REQUIRE(types_of(out) == "EZ");
+  CHECK(error_field(out[0], 'C') == "26000");
+}
+
 TEST_CASE("pg_sleep waits, then finishes or is cancelled with 57014") {
   harness h;
   h.login();
