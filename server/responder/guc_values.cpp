@@ -163,7 +163,8 @@ guc_value_result integer_value(const guc_definition& def, std::string_view name,
                                std::string_view value, bool fatal) {
   std::string hint;
   auto v = parse_number_with_unit(value, def.unit, true, &hint);
-  if (v && std::fabs(std::rint(*v)) > 2147483647.0) hint = "Value exceeds integer range.";
+  if (v && (std::rint(*v) > 2147483647.0 || std::rint(*v) < -2147483648.0))
+    hint = "Value exceeds integer range.";
   if (!v || !hint.empty()) {
     auto e = invalid_value(name, value, "", fatal, guc_rejection::integer);
     if (!hint.empty()) e.hint = hint;

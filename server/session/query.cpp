@@ -168,11 +168,11 @@ void session::handle_query(std::string_view sql) {
   run_simple_statements();
 }
 
-// Whether nothing could make a repeated exchange's answer differ from the last: no fixtures,
-// no query rules, no statement logging.
+// Whether nothing could make a repeated exchange's answer differ from the last, or must see
+// each message: no fixtures, no query or message rules, no statement logging.
 bool session::repeats_answerable() const {
   return !server_.log_statements && (!server_.fixtures || server_.fixtures->empty()) &&
-         !rules_listen(faults::hook::query);
+         !rules_listen(faults::hook::query) && !rules_listen(faults::hook::message);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -187,11 +187,11 @@ namespace {
 struct repeated_exchange {
   std::string input;   // Query; or [Parse,] Bind, [Describe of the portal,] Execute, Sync
   std::string output;  // the answer up to ReadyForQuery
-  // With a Parse: the unnamed statement it defines. Plans are immutable, and one whose
-  // answer is fixed has nothing of the session in it.
-  std::shared_ptr<const responder::statement_plan> parsed;
-  std::string statement;  // without: the prepared statement it binds,
-  std::string sql;        // and that statement's text, whose answer is fixed
+  // An extended exchange's statement, whose answer is fixed: with a Parse, the unnamed
+  // statement it defines (plans are immutable, and a fixed one has nothing of the session
+  // in it); without, the one a session's `statement` must have the text of.
+  std::shared_ptr<const responder::statement_plan> plan;
+  std::string statement;
   std::uint32_t messages = 0;
 };
 
@@ -241,38 +241,42 @@ std::uint32_t repeatable_exchange(std::string_view in, std::string_view& stateme
 }
 
 // Whether `out` holds only a successful statement's answer: ParseComplete, BindComplete,
-// RowDescription or NoData, DataRows, CommandComplete (no error, notice or ParameterStatus).
+// RowDescription or NoData, DataRows, CommandComplete (no error, notice, ParameterStatus or
+// ReadyForQuery). Backend messages are framed as frontend ones are.
 bool plain_answer(std::string_view out) {
-  while (out.size() >= 5) {
-    if (std::string_view("12TnDC").find(out[0]) == std::string_view::npos) return false;
-    std::uint32_t length = 0;
-    for (std::size_t i = 1; i < 5; ++i) length = (length << 8) | static_cast<unsigned char>(out[i]);
-    if (length < 4 || out.size() < 1 + std::size_t{length}) return false;
-    out.remove_prefix(1 + std::size_t{length});
+  constexpr auto answer_part = [](char type) -> std::size_t {
+    return std::string_view("12TnDC").find(type) == std::string_view::npos
+               ? 0
+               : std::numeric_limits<std::int32_t>::max();
+  };
+  while (!out.empty()) {
+    auto frame = protocol::frame_message(out, answer_part);
+    if (frame.state != protocol::message_frame::status::complete) return false;
+    out.remove_prefix(frame.length);
   }
-  return out.empty();
+  return true;
 }
 
 }  // namespace
 
 // The same bytes to the same statement get the same answer, as long as nothing listening
-// could change it (repeats_answerable) or must see each message. A simple query may come
+// could change it or must see each message (repeats_answerable). A simple query may come
 // in a transaction block; an extended exchange comes outside one, where Sync closes its
 // portal.
 bool session::answered_as_repeated_exchange() {
   const auto& last = last_fixed_exchange();
   auto in = input();
   if (last.input.empty() || !in.starts_with(last.input) || skip_until_sync_ ||
-      !repeats_answerable() || rules_listen(faults::hook::message))
+      !repeats_answerable())
     return false;
   const bool simple = last.input.starts_with('Q');
   if (tx_status_ == 'E' || (!simple && tx_status_ != 'I')) return false;
-  if (last.parsed) {
-    statements_.insert_or_assign(std::string(), last.parsed);
+  if (last.input.starts_with('P')) {
+    statements_.insert_or_assign(std::string(), last.plan);
   } else if (!simple) {
     auto found = statements_.find(last.statement);
     if (found == statements_.end() || !found->second->answer_is_fixed ||
-        found->second->text != last.sql)
+        found->second->text != last.plan->text)
       return false;
   }
   consume(last.input.size());
@@ -293,15 +297,13 @@ bool session::answered_as_repeated_exchange() {
 // checked here.
 void session::remember_exchange() {
   const char* begin = std::exchange(exchange_input_, nullptr);
-  if (tx_status_ == 'E' || skip_until_sync_ || !repeats_answerable() ||
-      rules_listen(faults::hook::message))
-    return;
+  if (tx_status_ == 'E' || skip_until_sync_ || !repeats_answerable()) return;
   std::string_view in(begin, static_cast<std::size_t>(input().data() - begin));
   auto& last = last_fixed_exchange();
   if (in == last.input) return;
   auto out = std::string_view(out_).substr(exchange_output_);
   if (in.starts_with('Q')) {  // anything past the Query has its ReadyForQuery in `out`
-    if (plain_answer(out)) last = {std::string(in), std::string(out), nullptr, {}, {}, 1};
+    if (plain_answer(out)) last = {std::string(in), std::string(out), nullptr, {}, 1};
     return;
   }
   if (tx_status_ != 'I') return;
@@ -311,11 +313,7 @@ void session::remember_exchange() {
   auto found = statements_.find(statement);
   if (found == statements_.end() || !found->second->answer_is_fixed) return;
   if (!plain_answer(out)) return;
-  if (in.starts_with('P'))
-    last = {std::string(in), std::string(out), found->second, {}, {}, messages};
-  else
-    last = {std::string(in),        std::string(out),    nullptr,
-            std::string(statement), found->second->text, messages};
+  last = {std::string(in), std::string(out), found->second, std::string(statement), messages};
 }
 
 void session::run_simple_statements() {

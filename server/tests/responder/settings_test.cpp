@@ -282,6 +282,12 @@ TEST_CASE("SET errors name guc.c's routine for the parameter's type", "[responde
         "Value exceeds integer range.");
   CHECK(h.run("SET statement_timeout = '1e400'").error()->hint.empty());
   CHECK(h.run("SET statement_timeout = 'inf'").error()->hint.empty());
+  // INT_MIN itself parses: only the parameter's range refuses it.
+  CHECK(h.run("SET statement_timeout = '-2147483648'").message() ==
+        "-2147483648 ms is outside the valid range for parameter \"statement_timeout\" (0 .. "
+        "2147483647)");
+  CHECK(h.run("SET statement_timeout = '-2147483649'").error()->hint ==
+        "Value exceeds integer range.");
   CHECK(h.run("SET statement_timeout = '0x10'").error() == nullptr);
 }
 
