@@ -9,7 +9,7 @@ build_pkgs=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev libboost-json1.81-dev
   libssl-dev openssl libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
-  catch2 libpq-dev libicu-dev
+  catch2 libpq-dev libicu-dev tzdata
 )
 test_pkgs=(
   postgresql-15 postgresql-client-15 procps iproute2 clang-format clang libclang-rt-14-dev

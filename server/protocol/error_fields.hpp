@@ -107,8 +107,9 @@ error_fields set_local_outside_transaction();            // 25P01 WARNING
 error_fields outside_transaction_block(std::string_view what, bool warning);  // 25P01
 error_fields multiple_commands_in_prepared_statement();                       // 42601
 error_fields savepoint_does_not_exist(std::string_view name, bool release);   // 3B001
-error_fields cursor_does_not_exist(std::string_view name);                    // 34000, CLOSE
-error_fields division_by_zero();                                              // 22012 ERROR
+// 34000, from CLOSE (PerformPortalClose) or FETCH / MOVE (PerformPortalFetch).
+error_fields cursor_does_not_exist(std::string_view name, bool fetch = false);
+error_fields division_by_zero();  // 22012 ERROR
 // `type` is PG's display name ("integer", "boolean", "timestamp with time zone") or a
 // typname ("int4"); date/time types use 22007 as PG does.
 error_fields invalid_input_syntax(std::string_view type, std::string_view value,

@@ -350,9 +350,9 @@ error_fields savepoint_does_not_exist(std::string_view name, bool release) {
                release ? 4320 : 4431, release ? "ReleaseSavepoint" : "RollbackToSavepoint");
 }
 
-error_fields cursor_does_not_exist(std::string_view name) {
-  return error("34000", "cursor " + quoted(name) + " does not exist", "portalcmds.c", 240,
-               "PerformPortalClose");
+error_fields cursor_does_not_exist(std::string_view name, bool fetch) {
+  return error("34000", "cursor " + quoted(name) + " does not exist", "portalcmds.c",
+               fetch ? 187 : 240, fetch ? "PerformPortalFetch" : "PerformPortalClose");
 }
 
 error_fields multiple_commands_in_prepared_statement() {

@@ -567,6 +567,55 @@ command_parse_result close_statement(token_cursor& cur) {
   return parsed(std::move(plan));
 }
 
+// FETCH / MOVE [direction] [FROM | IN] name (gram.y fetch_args), where direction is NEXT,
+// PRIOR, FIRST, LAST, ALL, a signed count, ABSOLUTE or RELATIVE and a count, or FORWARD or
+// BACKWARD with an optional count or ALL. A lone direction word is the cursor's name.
+command_parse_result fetch_statement(token_cursor& cur, const char* tag) {
+  auto signed_count = [&cur] {
+    if (cur.is_op("+") || cur.is_op("-")) cur.next();
+    if (cur.peek().kind != token_kind::integer) return false;
+    cur.next();
+    return true;
+  };
+  auto direction_word = [&cur] {  // not the statement's last word, which is a name
+    const token_kind next = cur.peek(1).kind;
+    return next != token_kind::end && next != token_kind::semicolon;
+  };
+  if (cur.is("absolute") || cur.is("relative")) {
+    cur.next();
+    if (!signed_count()) {
+      cur.fail_here();
+      return failed();
+    }
+  } else if (cur.is("forward") || cur.is("backward")) {
+    cur.next();
+    if (!cur.accept("all") &&
+        (cur.is_op("+") || cur.is_op("-") || cur.peek().kind == token_kind::integer)) {
+      if (!signed_count()) {
+        cur.fail_here();
+        return failed();
+      }
+    }
+  } else if ((cur.is("next") || cur.is("prior") || cur.is("first") || cur.is("last") ||
+              cur.is("all")) &&
+             direction_word()) {
+    cur.next();
+  } else if (cur.is_op("+") || cur.is_op("-") || cur.peek().kind == token_kind::integer) {
+    if (!signed_count()) {
+      cur.fail_here();
+      return failed();
+    }
+  }
+  if (!cur.accept("from")) cur.accept("in");
+  auto name = cur.name();
+  if (!name || !cur.expect_end()) return failed();
+  utility_plan plan;
+  plan.tag = tag;
+  plan.target = *name;
+  plan.check = utility_check::fetch_cursor_exists;
+  return parsed(std::move(plan));
+}
+
 command_parse_result listen_statement(token_cursor& cur, const char* tag, bool star) {
   if (star && cur.is_op("*")) {
     cur.next();
@@ -606,6 +655,8 @@ command_parse_result parse_command(token_cursor& cur) {
   if (word == "discard") return discard_statement(cur);
   if (word == "deallocate") return deallocate_statement(cur);
   if (word == "close") return close_statement(cur);
+  if (word == "fetch") return fetch_statement(cur, "FETCH");
+  if (word == "move") return fetch_statement(cur, "MOVE");
   if (word == "listen") return listen_statement(cur, "LISTEN", false);
   if (word == "unlisten") return listen_statement(cur, "UNLISTEN", true);
   if (word == "notify") return listen_statement(cur, "NOTIFY", false);

@@ -247,7 +247,9 @@ execution execute_utility(const utility_plan& plan, context& ctx) {
       }
       break;
     case utility_check::cursor_exists:
-      return with_error(protocol::errors::cursor_does_not_exist(plan.target));
+    case utility_check::fetch_cursor_exists:
+      return with_error(protocol::errors::cursor_does_not_exist(
+          plan.target, plan.check == utility_check::fetch_cursor_exists));
     case utility_check::none:
       break;
   }

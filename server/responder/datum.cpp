@@ -15,6 +15,8 @@
 #include "responder/numeric.hpp"
 #include "responder/pg_error.hpp"
 #include "types/catalog.hpp"
+#include "types/time_zone.hpp"
+#include "types/timestamps.hpp"
 #include "types/values.hpp"
 
 namespace fauxgres::responder {
@@ -359,7 +361,8 @@ std::string datum_text(const datum& d, int extra_float_digits) {
 }
 
 std::optional<protocol::error_fields> input_datum(std::string_view text, sql_type target,
-                                                  int position, datum& out) {
+                                                  int position, datum& out,
+                                                  const types::time_zone* zone) {
   out = datum{};
   out.type = target.oid;
   std::optional<protocol::error_fields> error;
@@ -402,6 +405,14 @@ std::optional<protocol::error_fields> input_datum(std::string_view text, sql_typ
       out.null = false;
       out.s = text.empty() ? std::string() : std::string(1, text[0]);
       return std::nullopt;
+    case oid::timestamptz: {
+      const types::time_zone& in_zone = zone != nullptr ? *zone : types::utc_zone();
+      const auto t = types::timestamptz_in(text, in_zone);
+      if (!t) return invalid_syntax(target.oid, text, position);
+      out.null = false;
+      out.s = types::timestamptz_out(*t, in_zone);
+      return std::nullopt;
+    }
     default:
       break;
   }
@@ -453,7 +464,8 @@ bool can_coerce_implicitly(std::uint32_t from, std::uint32_t to) {
 }
 
 std::optional<protocol::error_fields> cast_datum(const datum& in, sql_type target,
-                                                 int extra_float_digits, datum& out) {
+                                                 int extra_float_digits,
+                                                 const types::time_zone& zone, datum& out) {
   if (in.null) {
     out = datum::null_of(target.oid);
     return std::nullopt;
@@ -464,7 +476,7 @@ std::optional<protocol::error_fields> cast_datum(const datum& in, sql_type targe
     return apply_typmod(out, target.typmod);
   }
   if (is_string_type(from) || from == oid::char_) {
-    return input_datum(in.s, target, 0, out);
+    return input_datum(in.s, target, 0, out, &zone);
   }
   if (is_string_type(target.oid) || target.oid == oid::char_) {
     return input_datum(datum_text(in, extra_float_digits), target, 0, out);
@@ -495,8 +507,15 @@ std::optional<protocol::error_fields> cast_datum(const datum& in, sql_type targe
     out.i = (target.oid == oid::int4 && in.i > 2147483647LL) ? in.i - 4294967296LL : in.i;
     return std::nullopt;
   }
+  if (from == oid::timestamptz &&
+      (target.oid == oid::date || target.oid == oid::time || target.oid == oid::timestamp)) {
+    // The wall-clock time in the session's zone, then cut like a timestamp.
+    const auto t = types::timestamptz_in(in.s, zone);
+    const std::string local = t ? types::local_timestamp_out(*t, zone) : in.s;
+    return input_datum(datetime_part(local, oid::timestamp, target.oid), target, 0, out, &zone);
+  }
   if (is_datetime(from) && is_datetime(target.oid)) {
-    return input_datum(datetime_part(in.s, from, target.oid), target, 0, out);
+    return input_datum(datetime_part(in.s, from, target.oid), target, 0, out, &zone);
   }
   if (is_datetime(from) || is_datetime(target.oid) || from == oid::json || from == oid::jsonb) {
     return input_datum(in.s, target, 0, out);

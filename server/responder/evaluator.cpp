@@ -10,6 +10,7 @@
 #include "responder/numeric.hpp"
 #include "responder/pg_error.hpp"
 #include "types/catalog.hpp"
+#include "types/timestamps.hpp"
 
 namespace fauxgres::responder {
 namespace {
@@ -113,7 +114,8 @@ class evaluator {
         const datum arg = eval(e.args[0]);
         if (failed()) return {};
         datum out;
-        if (auto error = cast_datum(arg, e.type, float_digits_for(arg.type), out))
+        if (auto error = cast_datum(arg, e.type, float_digits_for(arg.type),
+                                    zone_for(arg.type, e.type.oid), out))
           return fail(*error);
         return out;
       }
@@ -206,6 +208,12 @@ class evaluator {
     return stored_as_float(type) ? env_.extra_float_digits() : 1;
   }
 
+  // TimeZone matters only when a timestamptz is read, made or cut.
+  const types::time_zone& zone_for(std::uint32_t from, std::uint32_t to = 0) {
+    return from == oid::timestamptz || to == oid::timestamptz ? env_.time_zone()
+                                                              : types::utc_zone();
+  }
+
  private:
   datum fail(protocol::error_fields error) {
     if (!env_.error) env_.error = std::move(error);
@@ -229,7 +237,8 @@ class evaluator {
           d.s = e.text;
           return d;
         }
-        if (auto error = input_datum(e.text, {e.type.oid, -1}, 0, d)) return fail(*error);
+        if (auto error = input_datum(e.text, {e.type.oid, -1}, 0, d, &zone_for(e.type.oid)))
+          return fail(*error);
         return d;
       case literal_kind::none:
         break;
@@ -247,7 +256,8 @@ class evaluator {
     const std::uint32_t type = index < types_.size() ? types_[index] : oid::text;
     if (!params_[index]) return datum::null_of(type);
     datum d;
-    if (auto error = input_datum(*params_[index], {type, -1}, 0, d)) return fail(*error);
+    if (auto error = input_datum(*params_[index], {type, -1}, 0, d, &zone_for(type)))
+      return fail(*error);
     return d;
   }
 

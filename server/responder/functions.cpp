@@ -9,7 +9,9 @@
 #include "responder/numeric.hpp"
 #include "responder/pg_error.hpp"
 #include "responder/settings.hpp"
+#include "responder/time_zones.hpp"
 #include "types/catalog.hpp"
+#include "types/timestamps.hpp"
 
 namespace fauxgres::responder {
 namespace {
@@ -159,11 +161,13 @@ int eval_env::extra_float_digits() {
   return *float_digits_cache;
 }
 
-int eval_env::timezone_offset() {
-  if (!timezone_cache) {
-    timezone_cache = timezone_offset_seconds(ctx.session_settings.get("TimeZone").value_or("UTC"));
+const types::time_zone& eval_env::time_zone() {
+  if (zone_cache == nullptr) {
+    // The setting was checked when it was set; a zone file removed since reads as UTC.
+    zone_holder = find_time_zone(ctx.session_settings.get("TimeZone").value_or("UTC"));
+    zone_cache = zone_holder ? zone_holder.get() : &types::utc_zone();
   }
-  return *timezone_cache;
+  return *zone_cache;
 }
 
 std::span<const function_signature> find_functions(std::string_view name) {
@@ -224,12 +228,12 @@ datum call_builtin(const function_signature& f, std::span<const datum> args, eva
       return text_datum(result, ctx.session_settings.get(args[0].s).value_or(new_value));
     }
     case builtin::now:
-      return text_datum(result, format_timestamptz(ctx.now(), env.timezone_offset()));
+      return text_datum(result, format_timestamptz(ctx.now(), env.time_zone()));
     case builtin::statement_timestamp:
     case builtin::clock_timestamp:
-      return text_datum(result, format_timestamptz(ctx.statement_start(), env.timezone_offset()));
+      return text_datum(result, format_timestamptz(ctx.statement_start(), env.time_zone()));
     case builtin::pg_postmaster_start_time:
-      return text_datum(result, format_timestamptz(ctx.now(), env.timezone_offset()));
+      return text_datum(result, format_timestamptz(ctx.now(), env.time_zone()));
     case builtin::pg_backend_pid:
       return int_datum(result, ctx.backend_pid);
     case builtin::pg_sleep: {
@@ -298,7 +302,7 @@ datum sql_value(std::string_view name, int precision, eval_env& env) {
   context& ctx = env.ctx;
   const std::uint32_t type = sql_value_type(name);
   const auto when = with_precision(ctx.now(), precision);
-  const int tz = env.timezone_offset();
+  const types::time_zone& tz = env.time_zone();
   if (name == "current_date") return text_datum(type, format_date(when, tz));
   if (name == "current_time") return text_datum(type, format_time(when, tz, true));
   if (name == "current_timestamp") return text_datum(type, format_timestamptz(when, tz));

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "protocol/error_fields.hpp"
 #include "responder/datum.hpp"
 #include "responder/responder.hpp"
+#include "types/time_zone.hpp"
 
 namespace fauxgres::responder {
 
@@ -65,12 +67,13 @@ struct eval_env {
   std::vector<protocol::error_fields> notices;
   std::optional<protocol::error_fields> error;
 
-  // extra_float_digits and the TimeZone offset (seconds east of UTC), read from the
-  // settings on first use: most statements need neither.
+  // extra_float_digits and the TimeZone, read from the settings on first use: most
+  // statements need neither.
   int extra_float_digits();
-  int timezone_offset();
+  const types::time_zone& time_zone();
   std::optional<int> float_digits_cache{};
-  std::optional<int> timezone_cache{};
+  const types::time_zone* zone_cache = nullptr;
+  std::shared_ptr<const types::time_zone> zone_holder{};  // keeps a found zone_cache alive
 };
 
 // Evaluates a built-in function on already-evaluated arguments (NULLs included: every

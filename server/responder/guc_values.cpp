@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "responder/time_zones.hpp"
+
 namespace fauxgres::responder {
 namespace {
 
@@ -363,36 +365,26 @@ std::optional<std::string> datestyle_value(std::string_view value, std::string_v
   return std::string(styles[s]) + ", " + std::string(orders[o]);
 }
 
-// check_timezone, without a tz database: UTC aliases get their canonical spelling, a bare
-// number is hours east of UTC, anything else must look like a zone name or POSIX spec.
-std::optional<std::string> timezone_value(std::string_view value) {
-  const std::string_view v = trim(value);
-  static constexpr std::string_view canonical[] = {
-      "UTC",       "Etc/UTC",       "GMT",   "Etc/GMT",  "UCT",       "Etc/UCT",
-      "Universal", "Etc/Universal", "Zulu",  "Etc/Zulu", "Greenwich", "Etc/Greenwich",
-      "GMT0",      "Etc/GMT0",      "GMT+0", "GMT-0",    "Etc/GMT+0", "Etc/GMT-0"};
-  for (auto name : canonical) {
-    if (iequals(v, name)) return std::string(name);
-  }
-  if (v.empty()) return std::nullopt;
-  const std::string s(v);
+// check_timezone: a number is hours east of UTC; anything else must name a zone that PG
+// would find (a zone file or a POSIX spec), shown as PG shows it. Zones with leap seconds
+// (the right/ files) are refused with their own message.
+guc_value_result timezone_value(std::string_view name, std::string_view value, bool fatal) {
+  const std::string s(value);
   char* end = nullptr;
   const double hours = std::strtod(s.c_str(), &end);
   if (end != s.c_str() && *end == '\0') {
-    if (std::fabs(hours) > 168) return std::nullopt;
-    return posix_offset_zone(std::lround(hours * 3600));
+    if (!(std::fabs(hours) <= 168)) return {{}, invalid_value(name, value, "", fatal)};
+    return {posix_offset_zone(std::lround(hours * 3600)), std::nullopt};
   }
-  const char first = v.front();
-  if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first == '<')) {
-    return std::nullopt;
+  auto zone = find_time_zone(value);
+  if (!zone) return {{}, invalid_value(name, value, "", fatal)};
+  if (zone->uses_leap_seconds()) {
+    auto e = protocol::errors::parameter_value_rejected(
+        "time zone \"" + s + "\" appears to use leap seconds", fatal, guc_rejection::check_hook);
+    e.detail = "PostgreSQL does not support leap seconds.";
+    return {{}, std::move(e)};
   }
-  for (char c : v) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '/' || c == '_' || c == '-' || c == '+' || c == '<' || c == '>' ||
-                    c == ':' || c == ',' || c == '.';
-    if (!ok) return std::nullopt;
-  }
-  return s;
+  return {zone->name(), std::nullopt};
 }
 
 // check_application_name: non-ASCII bytes and control characters become '?'.
@@ -418,8 +410,7 @@ guc_value_result string_value(const guc_definition& def, std::string_view value,
     return {{}, invalid_value(name, value, detail, fatal)};
   }
   if (iequals(name, "TimeZone") || iequals(name, "log_timezone")) {
-    if (auto v = timezone_value(value)) return {*v, std::nullopt};
-    return {{}, invalid_value(name, value, "", fatal)};
+    return timezone_value(name, value, fatal);
   }
   if (iequals(name, "application_name")) return {clean_ascii(value), std::nullopt};
   return {std::string(value), std::nullopt};

@@ -79,6 +79,7 @@ enum class utility_check : std::uint8_t {
   outside_transaction,  // DISCARD ALL cannot run inside a transaction block
   superuser,            // CHECKPOINT
   cursor_exists,        // CLOSE name: fauxgres has no cursors
+  fetch_cursor_exists,  // FETCH / MOVE name: likewise
 };
 
 struct utility_plan {

@@ -12,10 +12,6 @@ namespace {
 
 constexpr std::int64_t days_1970_to_2000 = 10957;
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
-}
-
 std::string pad(std::int64_t v, std::size_t width) {
   std::string s = std::to_string(v);
   if (s.size() < width) s.insert(0, width - s.size(), '0');

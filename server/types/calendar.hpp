@@ -15,6 +15,11 @@ inline constexpr std::int64_t min_day = -2451545;                   // 4714-11-2
 inline constexpr std::int64_t date_end_day = 2147483494 - 2451545;  // first invalid date
 inline constexpr std::int64_t timestamp_end_day = 109203528 - 2451545;  // 294277-01-01
 
+// Division rounding toward negative infinity (days and seconds before 2000 and 1970).
+inline std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
+
 struct civil {
   std::int64_t year = 2000;  // astronomical: 0 is 1 BC
   int month = 1;

@@ -64,6 +64,75 @@ TEST_CASE("time functions read the context's clock", "[responder][functions]") {
   CHECK(h.run("SELECT now()::text").cell(0, 0) == "2024-05-01 04:34:56.789-08");
 }
 
+// Expected texts from PostgreSQL 15.18 with Debian's tzdata 2025b.
+TEST_CASE("timestamptz is read and shown in the session's TimeZone", "[responder][functions]") {
+  harness h;
+  h.run("SET TimeZone = 'asia/seoul'");
+  CHECK(h.run("SHOW TimeZone").cell(0, 0) == "Asia/Seoul");
+  CHECK(h.run("SELECT now()").cell(0, 0) == "2024-05-01 21:34:56.789+09");
+
+  h.run("SET TimeZone = 'America/New_York'");
+  auto o = h.run(
+      "SELECT now(), '2024-01-15 12:00:00+00'::timestamptz, '2024-03-10 02:30:00'::timestamptz, "
+      "'2024-11-03 01:30:00'::timestamptz, '1800-01-01 00:00:00'::timestamptz, "
+      "'2024-07-01 12:00:00+00'::timestamptz::timestamp, '2024-07-01'::date::timestamptz, "
+      "'2024-07-01 02:00:00+00'::timestamptz::date, '2024-07-01 02:00:00+00'::timestamptz::time, "
+      "'2024-07-01 12:00'::timestamp::timestamptz, 'infinity'::timestamptz, localtimestamp, "
+      "current_time");
+  REQUIRE(o.error() == nullptr);
+  CHECK(o.cell(0, 0) == "2024-05-01 08:34:56.789-04");
+  CHECK(o.cell(0, 1) == "2024-01-15 07:00:00-05");
+  CHECK(o.cell(0, 2) == "2024-03-10 03:30:00-04");  // skipped by the spring-forward
+  CHECK(o.cell(0, 3) == "2024-11-03 01:30:00-05");  // repeated by the fall-back
+  CHECK(o.cell(0, 4) == "1800-01-01 00:00:00-04:56:02");
+  CHECK(o.cell(0, 5) == "2024-07-01 08:00:00");
+  CHECK(o.cell(0, 6) == "2024-07-01 00:00:00-04");
+  CHECK(o.cell(0, 7) == "2024-06-30");
+  CHECK(o.cell(0, 8) == "22:00:00");
+  CHECK(o.cell(0, 9) == "2024-07-01 12:00:00-04");
+  CHECK(o.cell(0, 10) == "infinity");
+  CHECK(o.cell(0, 11) == "2024-05-01 08:34:56.789");
+  CHECK(o.cell(0, 12) == "08:34:56.789-04");
+  // A parameter (a binary one arrives as UTC text) is shown in the zone too.
+  o = h.run("SELECT $1", {std::string("2024-07-01 12:00:00+00")}, {1184});
+  CHECK(o.cell(0, 0) == "2024-07-01 08:00:00-04");
+
+  h.run("SET TimeZone = 'Australia/Lord_Howe'");  // a half-hour DST, south of the equator
+  o = h.run("SELECT '2024-01-01 00:00:00+00'::timestamptz, '2024-07-01 00:00:00+00'::timestamptz");
+  CHECK(o.cell(0, 0) == "2024-01-01 11:00:00+11");
+  CHECK(o.cell(0, 1) == "2024-07-01 10:30:00+10:30");
+  h.run("SET TimeZone = 'XYZ-3ABC,M3.5.0,M10.5.0/3'");  // POSIX, no zone file
+  CHECK(h.run("SELECT now()").cell(0, 0) == "2024-05-01 16:34:56.789+04");
+}
+
+TEST_CASE("TimeZone takes what PG's zone lookup finds", "[responder][settings]") {
+  harness h;
+  const std::pair<const char*, const char*> accepted[] = {
+      {"utc+5", "UTC+5"},           {"est5edt", "EST5EDT"},
+      {"<+03>-03", "<+03>-03"},     {":Asia/Seoul", "Asia/Seoul"},
+      {"us/pacific", "US/Pacific"}, {"Etc/GMT-3", "Etc/GMT-3"},
+      {"5.5", "<+05:30>-05:30"},    {"gmt", "GMT"},
+      {"ABC-3DEF", "ABC-3DEF"}};
+  for (const auto& [value, shown] : accepted) {
+    INFO(value);
+    REQUIRE(h.run(std::string("SET TimeZone = '") + value + "'").error() == nullptr);
+    CHECK(h.run("SHOW TimeZone").cell(0, 0) == shown);
+  }
+  for (const char* value : {"Mars/Base", "abc", "A", "Asia//Seoul", "Asia/../Asia/Seoul",
+                            "zone.tab", "Europe", "EST5EDT,M13.1.0,M11.1.0", " Asia/Seoul"}) {
+    INFO(value);
+    auto o = h.run(std::string("SET TimeZone = '") + value + "'");
+    CHECK(o.sqlstate() == "22023");
+    CHECK(o.message() ==
+          std::string("invalid value for parameter \"TimeZone\": \"") + value + "\"");
+  }
+  auto o = h.run("SET TimeZone = 'right/UTC'");
+  CHECK(o.sqlstate() == "22023");
+  CHECK(o.message() == "time zone \"right/UTC\" appears to use leap seconds");
+  CHECK(o.error()->detail == "PostgreSQL does not support leap seconds.");
+  CHECK(h.run("SHOW TimeZone").cell(0, 0) == "ABC-3DEF");
+}
+
 TEST_CASE("pg_sleep asks for a delay and returns void", "[responder][functions]") {
   harness h;
   auto o = h.run("SELECT pg_sleep(1.5)");

@@ -75,6 +75,14 @@ TEST_CASE("startup parameters as drivers send them", "[responder][settings]") {
   CHECK(e->severity == "FATAL");
   CHECK(e->sqlstate == "42704");
   CHECK(e->message == "unrecognized configuration parameter \"foo\"");
+  // A JVM's default zone that this tzdata lacks (pgjdbc sends it): PG refuses the session.
+  e = s.apply_startup("TimeZone", "Mars/Base");
+  REQUIRE(e);
+  CHECK(e->severity == "FATAL");
+  CHECK(e->sqlstate == "22023");
+  CHECK(e->message == "invalid value for parameter \"TimeZone\": \"Mars/Base\"");
+  CHECK_FALSE(s.apply_startup("TimeZone", "asia/calcutta"));
+  CHECK(s.get("TimeZone") == "Asia/Calcutta");
   e = s.apply_startup("DateStyle", "bogus");
   REQUIRE(e);
   CHECK(e->severity == "FATAL");

@@ -97,6 +97,19 @@ TEST_CASE("DEALLOCATE, DISCARD, CLOSE, LISTEN, NOTIFY", "[responder][utility]") 
   o = h.run("CLOSE c1");
   CHECK(o.sqlstate() == "34000");
   CHECK(o.message() == "cursor \"c1\" does not exist");
+  for (const char* fetch :
+       {"FETCH c1", "FETCH NEXT FROM c1", "MOVE ALL IN c1", "FETCH -5 c1",
+        "FETCH FORWARD 5 FROM c1", "FETCH BACKWARD ALL c1", "MOVE ABSOLUTE 3 c1", "FETCH next"}) {
+    INFO(fetch);
+    o = h.run(fetch);
+    CHECK(o.sqlstate() == "34000");
+    CHECK(o.message().find("cursor \"") == 0);
+    CHECK(o.error()->routine == "PerformPortalFetch");
+  }
+  for (const char* bad : {"FETCH", "FETCH FROM", "FETCH 5", "FETCH ABSOLUTE c1"}) {
+    INFO(bad);
+    CHECK(h.run(bad).sqlstate() == "42601");
+  }
   CHECK(h.run("LISTEN jobs").tag() == "LISTEN");
   CHECK(h.run("UNLISTEN jobs").tag() == "UNLISTEN");
   CHECK(h.run("UNLISTEN *").tag() == "UNLISTEN");
