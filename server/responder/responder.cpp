@@ -17,8 +17,10 @@
 #include "responder/no_answer.hpp"
 #include "responder/pg_error.hpp"
 #include "responder/plan.hpp"
+#include "responder/time_zones.hpp"
 #include "responder/typer.hpp"
 #include "types/catalog.hpp"
+#include "types/timestamps.hpp"
 
 namespace fauxgres::responder {
 namespace {
@@ -323,6 +325,24 @@ void fixture_default_tag(fixture_plan& p, const token& first) {
   }
 }
 
+// Scripted timestamptz cells are kept in UTC; PG shows a stored instant in the session's
+// zone, so a session with TimeZone Asia/Seoul sees "+09" as it would there.
+void show_in_session_zone(std::vector<row>& rows, const std::vector<column>& columns,
+                          const context& ctx) {
+  std::shared_ptr<const types::time_zone> zone;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (columns[c].type_oid != types::oid::timestamptz) continue;
+    if (!zone) zone = find_time_zone(ctx.session_settings.get("TimeZone").value_or("UTC"));
+    if (!zone) return;
+    for (row& r : rows) {
+      if (c >= r.size() || !r[c]) continue;
+      if (auto t = types::timestamptz_in(*r[c], types::utc_zone())) {
+        r[c] = types::timestamptz_out(*t, *zone);
+      }
+    }
+  }
+}
+
 execution run_fixture(const fixture_plan& p, context& ctx) {
   execution ex;
   ex.delay = p.entry->latency;
@@ -337,6 +357,7 @@ execution run_fixture(const fixture_plan& p, context& ctx) {
     return ex;
   }
   ex.rows = p.entry->rows;
+  show_in_session_zone(ex.rows, p.entry->columns, ctx);
   if (p.entry->tag) {
     ex.tag = *p.entry->tag;
   } else {

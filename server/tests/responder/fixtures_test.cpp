@@ -136,6 +136,23 @@ TEST_CASE("fixtures override built-in answers", "[responder][fixtures]") {
   CHECK(o.error()->is_fatal());
 }
 
+TEST_CASE("scripted timestamptz values show in the session's TimeZone", "[responder][fixtures]") {
+  auto f = fixtures::load_yaml_text(R"yaml(
+- match: SELECT created_at FROM jobs
+  columns: [{name: created_at, type: timestamptz}, {name: due, type: timestamp}]
+  rows: [["2024-07-01 12:00:00+00", "2024-07-01 12:00:00"], [null, null]]
+)yaml",
+                                    "inline");
+  harness h;
+  h.set_fixtures(&f);
+  CHECK(h.run("SELECT created_at FROM jobs").cell(0, 0) == "2024-07-01 12:00:00+00");
+  h.run("SET TimeZone = 'Asia/Seoul'");
+  auto o = h.run("SELECT created_at FROM jobs");
+  CHECK(o.cell(0, 0) == "2024-07-01 21:00:00+09");
+  CHECK(o.cell(0, 1) == "2024-07-01 12:00:00");  // no zone, nothing to convert
+  CHECK(o.cell(1, 0) == "<NULL>");
+}
+
 TEST_CASE("fixture errors name the field and the value", "[responder][fixtures]") {
   CHECK(field_of("queries:\n  - match: x\n    columns: [{name: a, type: nosuchtype}]") ==
         "queries[0].columns[0].type");
