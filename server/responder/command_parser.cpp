@@ -560,59 +560,120 @@ command_parse_result close_statement(token_cursor& cur) {
   }
   auto name = cur.name();
   if (!name || !cur.expect_end()) return failed();
-  utility_plan plan;
-  plan.tag = "CLOSE CURSOR";
-  plan.target = *name;
-  plan.check = utility_check::cursor_exists;
+  cursor_statement plan;
+  plan.what = cursor_statement::kind::close;
+  plan.name = *name;
   return parsed(std::move(plan));
 }
 
 // FETCH / MOVE [direction] [FROM | IN] name (gram.y fetch_args), where direction is NEXT,
 // PRIOR, FIRST, LAST, ALL, a signed count, ABSOLUTE or RELATIVE and a count, or FORWARD or
 // BACKWARD with an optional count or ALL. A lone direction word is the cursor's name.
-command_parse_result fetch_statement(token_cursor& cur, const char* tag) {
-  auto signed_count = [&cur] {
-    if (cur.is_op("+") || cur.is_op("-")) cur.next();
+command_parse_result fetch_statement(token_cursor& cur, bool move) {
+  std::optional<std::int64_t> count;
+  auto signed_count = [&cur, &count] {
+    const bool negative = cur.is_op("-");
+    if (negative || cur.is_op("+")) cur.next();
     if (cur.peek().kind != token_kind::integer) return false;
+    std::int64_t v = 0;
+    for (char c : cur.peek().raw) {
+      v = v * 10 + (c - '0');
+      if (v > 2147483647) return false;  // SignedIconst
+    }
     cur.next();
+    count = negative ? -v : v;
     return true;
   };
   auto direction_word = [&cur] {  // not the statement's last word, which is a name
     const token_kind next = cur.peek(1).kind;
     return next != token_kind::end && next != token_kind::semicolon;
   };
+  fetch_request request;
+  request.move = move;
+  using dir = fetch_direction;
   if (cur.is("absolute") || cur.is("relative")) {
+    request.direction = cur.is("absolute") ? dir::absolute : dir::relative;
     cur.next();
     if (!signed_count()) {
       cur.fail_here();
       return failed();
     }
+    request.count = *count;
   } else if (cur.is("forward") || cur.is("backward")) {
+    request.direction = cur.is("forward") ? dir::forward : dir::backward;
     cur.next();
-    if (!cur.accept("all") &&
-        (cur.is_op("+") || cur.is_op("-") || cur.peek().kind == token_kind::integer)) {
+    if (cur.accept("all")) {
+      request.count = fetch_all;
+    } else if (cur.is_op("+") || cur.is_op("-") || cur.peek().kind == token_kind::integer) {
       if (!signed_count()) {
         cur.fail_here();
         return failed();
       }
+      request.count = *count;
     }
   } else if ((cur.is("next") || cur.is("prior") || cur.is("first") || cur.is("last") ||
               cur.is("all")) &&
              direction_word()) {
+    if (cur.is("prior")) request.direction = dir::backward;
+    if (cur.is("first")) request.direction = dir::absolute;
+    if (cur.is("last")) request = {dir::absolute, -1, move};
+    if (cur.is("all")) request.count = fetch_all;
     cur.next();
   } else if (cur.is_op("+") || cur.is_op("-") || cur.peek().kind == token_kind::integer) {
     if (!signed_count()) {
       cur.fail_here();
       return failed();
     }
+    request.count = *count;
   }
   if (!cur.accept("from")) cur.accept("in");
   auto name = cur.name();
   if (!name || !cur.expect_end()) return failed();
-  utility_plan plan;
-  plan.tag = tag;
-  plan.target = *name;
-  plan.check = utility_check::fetch_cursor_exists;
+  cursor_statement plan;
+  plan.what = cursor_statement::kind::fetch;
+  plan.name = *name;
+  plan.fetch = request;
+  return parsed(std::move(plan));
+}
+
+// DECLARE name [BINARY | ASENSITIVE | INSENSITIVE | [NO] SCROLL]... CURSOR
+// [WITH | WITHOUT HOLD] FOR query: the query stays text, analysed when the cursor opens.
+command_parse_result declare_statement(token_cursor& cur) {
+  auto name = cur.name();
+  if (!name) return failed();
+  cursor_statement plan;
+  plan.what = cursor_statement::kind::declare;
+  plan.name = *name;
+  while (!cur.is("cursor")) {
+    if (cur.accept("binary")) {
+      plan.binary = true;
+    } else if (cur.accept("scroll")) {
+      plan.scroll = true;
+    } else if (cur.is("no") && cur.is("scroll", 1)) {
+      cur.next();
+      cur.next();
+      plan.scroll = false;
+    } else if (!cur.accept("asensitive") && !cur.accept("insensitive")) {
+      cur.fail_here();
+      return failed();
+    }
+  }
+  cur.next();
+  if (cur.is("with") || cur.is("without")) {
+    plan.hold = cur.is("with");
+    cur.next();
+    if (!cur.accept("hold")) {
+      cur.fail_here();
+      return failed();
+    }
+  }
+  // gram.y: a SelectStmt follows FOR.
+  if (!cur.accept("for") || !(cur.is("select") || cur.is("with") || cur.is("values") ||
+                              cur.is("table") || cur.peek().kind == token_kind::left_paren)) {
+    cur.fail_here();
+    return failed();
+  }
+  plan.query = std::string(cur.sql().substr(cur.peek().offset));
   return parsed(std::move(plan));
 }
 
@@ -655,8 +716,9 @@ command_parse_result parse_command(token_cursor& cur) {
   if (word == "discard") return discard_statement(cur);
   if (word == "deallocate") return deallocate_statement(cur);
   if (word == "close") return close_statement(cur);
-  if (word == "fetch") return fetch_statement(cur, "FETCH");
-  if (word == "move") return fetch_statement(cur, "MOVE");
+  if (word == "fetch") return fetch_statement(cur, false);
+  if (word == "move") return fetch_statement(cur, true);
+  if (word == "declare") return declare_statement(cur);
   if (word == "listen") return listen_statement(cur, "LISTEN", false);
   if (word == "unlisten") return listen_statement(cur, "UNLISTEN", true);
   if (word == "notify") return listen_statement(cur, "NOTIFY", false);

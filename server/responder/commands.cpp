@@ -246,10 +246,6 @@ execution execute_utility(const utility_plan& plan, context& ctx) {
             "42501", "must be superuser or have privileges of pg_checkpoint to do CHECKPOINT"));
       }
       break;
-    case utility_check::cursor_exists:
-    case utility_check::fetch_cursor_exists:
-      return with_error(protocol::errors::cursor_does_not_exist(
-          plan.target, plan.check == utility_check::fetch_cursor_exists));
     case utility_check::none:
       break;
   }

@@ -78,8 +78,6 @@ enum class utility_check : std::uint8_t {
   none,
   outside_transaction,  // DISCARD ALL cannot run inside a transaction block
   superuser,            // CHECKPOINT
-  cursor_exists,        // CLOSE name: fauxgres has no cursors
-  fetch_cursor_exists,  // FETCH / MOVE name: likewise
 };
 
 struct utility_plan {
@@ -106,7 +104,8 @@ struct catalog_plan {
   catalog_match match;
 };
 
-using plan_detail = std::variant<literal_plan, select_plan, transaction_plan, set_plan, show_plan,
-                                 utility_plan, write_plan, fixture_plan, catalog_plan>;
+using plan_detail =
+    std::variant<literal_plan, select_plan, transaction_plan, set_plan, show_plan, utility_plan,
+                 write_plan, fixture_plan, catalog_plan, cursor_statement>;
 
 }  // namespace fauxgres::responder

@@ -232,6 +232,7 @@ void analyse_select(statement_plan& plan, token_cursor& cur, std::string_view sq
   plan.columns = std::move(columns);
   plan.parameter_types = std::move(typed.parameter_types);
   plan.detail = hold(select_plan{std::move(parsed.query)});
+  plan.scans_backward = false;
 }
 
 void analyse_command(statement_plan& plan, token_cursor& cur, std::string_view sql,
@@ -254,9 +255,9 @@ void analyse_command(statement_plan& plan, token_cursor& cur, std::string_view s
         return;
       }
       static constexpr std::string_view known[] = {
-          "with",    "values",  "table",   "explain",  "copy",    "do",     "call",    "lock",
-          "fetch",   "move",    "declare", "prepare",  "execute", "vacuum", "analyze", "analyse",
-          "reindex", "cluster", "refresh", "security", "import",  "load",   "reassign"};
+          "with",    "values",  "table",    "explain", "copy",    "do",      "call",
+          "lock",    "prepare", "execute",  "vacuum",  "analyze", "analyse", "reindex",
+          "cluster", "refresh", "security", "import",  "load",    "reassign"};
       for (auto word : known) {
         if (cur.is(word)) {
           plan.error = no_answer(sql);
@@ -271,6 +272,7 @@ void analyse_command(statement_plan& plan, token_cursor& cur, std::string_view s
   plan_detail& detail = *parsed.detail;
   plan.utility = true;  // every statement parse_command knows is one
   if (auto* t = std::get_if<transaction_plan>(&detail)) plan.control = control_of(*t);
+  if (auto* c = std::get_if<cursor_statement>(&detail)) plan.cursor = *c;
   if (auto* show = std::get_if<show_plan>(&detail)) {
     std::optional<protocol::error_fields> error;
     auto columns = show_columns(*show, ctx, error);
@@ -341,6 +343,18 @@ void show_in_session_zone(std::vector<row>& rows, const std::vector<column>& col
       }
     }
   }
+}
+
+// A cursor statement answered without a session, which alone has portals: no cursor exists.
+execution without_portals(const cursor_statement& c, std::string_view sql) {
+  execution ex;
+  if (c.what == cursor_statement::kind::declare) {
+    ex.error = no_answer(sql);
+  } else {
+    ex.error =
+        protocol::errors::cursor_does_not_exist(c.name, c.what == cursor_statement::kind::fetch);
+  }
+  return ex;
 }
 
 execution run_fixture(const fixture_plan& p, context& ctx) {
@@ -426,6 +440,8 @@ execution execute_statement(const statement_plan& plan, std::span<const value> p
           return out;
         } else if constexpr (std::is_same_v<T, fixture_plan>) {
           return run_fixture(p, ctx);
+        } else if constexpr (std::is_same_v<T, cursor_statement>) {
+          return without_portals(p, plan.text);
         } else {
           execution out;
           out.rows = run_catalog_query(p.match, parameters, out.error);
@@ -448,6 +464,7 @@ statement_plan analyse(std::string_view sql, std::span<const std::uint32_t> decl
       plan.columns.emplace(1, column{"?column?", oid::int4, 4, -1, 0, 0});
       plan.detail = literal_detail();
       plan.answer_is_fixed = true;
+      plan.scans_backward = false;
       return plan;
     }
     if (const auto* detail = fast_transaction(sql, &plan.control)) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "protocol/error_fields.hpp"
+#include "responder/cursor_fetch.hpp"
 #include "responder/settings.hpp"
 
 namespace fauxgres::responder {
@@ -69,6 +70,20 @@ struct context {
 
 struct execution;
 
+// DECLARE, FETCH / MOVE and CLOSE name work on portals, which the session owns: the
+// responder reads them into the plan (statement_plan::cursor) and the session runs them.
+struct cursor_statement {
+  enum class kind : std::uint8_t { declare, fetch, close };
+  kind what = kind::fetch;
+  std::string name;
+  fetch_request fetch;  // FETCH / MOVE
+  // DECLARE name [BINARY] [NO SCROLL | SCROLL] CURSOR [WITH HOLD] FOR query
+  std::string query;
+  bool binary = false;
+  bool hold = false;
+  std::optional<bool> scroll;  // SCROLL or NO SCROLL; neither lets the plan decide
+};
+
 // Result of analysing one statement (Parse / Describe).
 struct statement_plan {
   std::optional<protocol::error_fields> error;  // analysis failed (e.g. 42601, 0A000)
@@ -85,6 +100,10 @@ struct statement_plan {
   // where queries are planned, constants folded and their errors met at Bind.
   bool utility = false;
   std::shared_ptr<const execution> fixed_answer;
+  std::optional<cursor_statement> cursor;  // a statement on a portal, run by the session
+  // Whether a cursor declared without SCROLL may move backward over the rows (PG's
+  // ExecSupportsBackwardScan): not for a SELECT without FROM, PG's Result node.
+  bool scans_backward = true;
   // Kept by a session that prepares the plan: its RowDescription for all-text results,
   // encoded once for every Describe.
   std::string text_row_description;
@@ -103,6 +122,8 @@ struct execution {
                                        // before the rows; cancel replaces them with 57014
   session_command command = session_command::none;
   std::string command_target;  // statement name for deallocate
+  // The rows' columns when the plan could not know them: a FETCH's are its cursor's.
+  std::optional<std::vector<column>> columns;
 };
 
 // Splits a simple-query string into statements (quotes, dollar quotes, comments and

@@ -43,6 +43,33 @@ protocol::error_fields no_binary_output(std::uint32_t oid) {
   return e;
 }
 
+// A DataRow in the given formats (empty: all text); the error when a column has no
+// binary form here.
+std::optional<protocol::error_fields> write_row(protocol::backend_writer& w,
+                                                const std::vector<responder::column>& columns,
+                                                const std::vector<std::int16_t>& formats,
+                                                const responder::row& row) {
+  bool any_binary = false;
+  for (auto f : formats) any_binary |= f == 1;
+  if (!any_binary) {
+    w.data_row(row);
+    return std::nullopt;
+  }
+  thread_local std::vector<std::optional<std::string>> encoded;
+  encoded.clear();
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    if (!row[i] || i >= formats.size() || formats[i] == 0) {
+      encoded.push_back(row[i]);
+      continue;
+    }
+    auto binary = types::text_to_binary(columns[i].type_oid, *row[i]);
+    if (!binary) return no_binary_output(columns[i].type_oid);
+    encoded.push_back(std::move(binary));
+  }
+  w.data_row(encoded);
+  return std::nullopt;
+}
+
 // CommandComplete: the tag, and the rows sent when the command counts them ("SELECT 3").
 void command_complete(protocol::backend_writer& w, const responder::execution& result,
                       std::uint64_t rows) {
@@ -346,7 +373,14 @@ void session::run_simple_statements() {
       statement_error(*result.error);
       return finish_simple_query();
     }
-    if (plan.columns) w.row_description(describe_columns(*plan.columns, {}));
+    // A FETCH's columns are its cursor's, in its formats (binary for a BINARY cursor).
+    const auto* columns = plan.columns     ? &*plan.columns
+                          : result.columns ? &*result.columns
+                                           : nullptr;
+    const portal* cursor = result.columns ? fetched_cursor(plan) : nullptr;
+    static const std::vector<std::int16_t> all_text;
+    const auto& formats = cursor ? cursor->formats : all_text;
+    if (columns) w.row_description(describe_columns(*columns, formats));
     if (verdict.what == faults::verdict::kind::reset_after_rows)
       return reset_after_rows(result.rows, verdict.rows);
     if (auto wait = statement_wait(result, verdict); wait.count() > 0) {
@@ -355,7 +389,14 @@ void session::run_simple_statements() {
       return begin_wait(wait, resume::statement);
     }
     apply_execution(plan, result);
-    for (const auto& row : result.rows) w.data_row(row);
+    for (const auto& row : result.rows) {
+      if (!columns) {
+        w.data_row(row);
+      } else if (auto e = write_row(w, *columns, formats, row)) {
+        statement_error(*e);
+        return finish_simple_query();
+      }
+    }
     command_complete(w, result, result.rows.size());
     p.answer_is_fixed = plan.answer_is_fixed && p.statements.size() == 1;
   }
@@ -468,6 +509,7 @@ void session::handle_bind(const protocol::bind& message) {
   if (found == statements_.end())
     return extended_error(protocol::errors::statement_does_not_exist(message.statement));
   auto plan = found->second;
+  if (plan->cursor) plan = with_cursor_columns(std::move(plan));
   auto& types = plan->parameter_types;
   if (message.parameters.size() != types.size())
     return extended_error(protocol::errors::bind_parameter_count(message.parameters.size(),
@@ -578,6 +620,8 @@ void session::handle_describe(const protocol::describe& message) {
     w.parameter_description(plan.parameter_types);
     if (plan.columns)
       w.encoded(plan.text_row_description);
+    else if (const portal* cursor = fetched_cursor(plan); cursor && cursor->plan->columns)
+      w.row_description(describe_columns(*cursor->plan->columns, {}));
     else
       w.no_data();
     return;
@@ -587,9 +631,9 @@ void session::handle_describe(const protocol::describe& message) {
   const auto& p = *found;
   if (!p.plan->columns)
     w.no_data();
-  else if (p.formats.empty())
+  else if (p.formats.empty() && !p.plan->text_row_description.empty())
     w.encoded(p.plan->text_row_description);
-  else
+  else  // binary columns, or a cursor or FETCH whose plan no Parse described
     w.row_description(describe_columns(*p.plan->columns, p.formats));
 }
 
@@ -656,38 +700,21 @@ void session::send_portal_rows(portal& p, std::int32_t max_rows) {
     w.command_complete(result.tag);
     return;
   }
-  const auto& columns = *p.plan->columns;
-  bool any_binary = false;
-  for (auto f : p.formats) any_binary |= f == 1;
-  std::size_t limit =
-      max_rows > 0 ? static_cast<std::size_t>(max_rows) : std::numeric_limits<std::size_t>::max();
-  std::size_t sent = 0;
-  std::vector<std::optional<std::string>> encoded;
-  while (!p.completed && p.next_row < result.rows.size() && sent < limit) {
-    const auto& row = result.rows[p.next_row];
-    if (!any_binary) {
-      w.data_row(row);
-    } else {
-      encoded.clear();
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        if (!row[i] || i >= p.formats.size() || p.formats[i] == 0) {
-          encoded.push_back(row[i]);
-          continue;
-        }
-        auto binary = types::text_to_binary(columns[i].type_oid, *row[i]);
-        if (!binary) {
-          p.completed = true;
-          return extended_error(no_binary_output(columns[i].type_oid));
-        }
-        encoded.push_back(std::move(binary));
+  const std::int64_t limit = max_rows > 0 ? max_rows : responder::fetch_all;
+  std::uint64_t sent = 0;
+  if (!p.completed) {
+    const auto fetched = responder::run_fetch(p.position, result.rows.size(),
+                                              {responder::fetch_direction::forward, limit}, true);
+    for (std::size_t i : fetched.rows) {
+      if (auto e = write_row(w, *p.plan->columns, p.formats, result.rows[i])) {
+        p.completed = true;
+        return extended_error(*e);
       }
-      w.data_row(encoded);
     }
-    ++p.next_row;
-    ++sent;
+    sent = fetched.rows.size();
   }
-  if (max_rows > 0 && sent == limit) {  // PG suspends as soon as n rows went out
-    w.portal_suspended();
+  if (max_rows > 0 && static_cast<std::int64_t>(sent) == limit) {
+    w.portal_suspended();  // PG suspends as soon as n rows went out
     return;
   }
   p.completed = true;
@@ -741,9 +768,14 @@ void session::close_portal(std::string_view name) {
   unnamed_portal_.reset();
 }
 
-// PG's PortalHashTableDeleteAll: all but the portal running the statement, if any.
-void session::close_all_portals(const portal* running) {
-  std::erase_if(portals_, [running](const auto& named) { return &named.second != running; });
+// PG's PreCommit_Portals / AtAbort_Portals / PortalHashTableDeleteAll.
+void session::close_all_portals(portal_sweep sweep, const portal* running) {
+  for (auto it = portals_.begin(); it != portals_.end();) {
+    portal& p = it->second;
+    if (sweep == portal_sweep::commit && p.holdable) p.held = true;
+    const bool keep = &p == running || (sweep != portal_sweep::all && p.held);
+    it = keep ? std::next(it) : portals_.erase(it);
+  }
   if (unnamed_portal_.get() != running) close_portal({});
 }
 
@@ -775,6 +807,7 @@ void session::statement_error(const protocol::error_fields& error) {
 responder::execution session::run_statement(const responder::statement_plan& plan,
                                             std::span<const responder::value> parameters,
                                             responder::context& ctx) {
+  if (plan.cursor) return run_cursor_statement(*plan.cursor, ctx);
   auto result = responder::execute(plan, parameters, ctx);
   if (!result.error && result.command == responder::session_command::deallocate &&
       !statements_.contains(result.command_target))
@@ -805,13 +838,13 @@ bool session::apply_execution(const responder::statement_plan& plan,
         settings_->transaction_commit();
       else if (tx_status_ == 'E')
         settings_->transaction_rollback();
+      close_all_portals(tx_status_ == 'E' ? portal_sweep::abort : portal_sweep::commit, running);
       tx_status_ = 'I';
-      close_all_portals(running);
       return true;
     case tc::rollback:
       if (tx_status_ != 'I') settings_->transaction_rollback();
       tx_status_ = 'I';
-      close_all_portals(running);
+      close_all_portals(portal_sweep::abort, running);
       return true;
     case tc::rollback_to_savepoint:
       if (tx_status_ == 'E') tx_status_ = 'T';
@@ -830,11 +863,11 @@ bool session::apply_execution(const responder::statement_plan& plan,
       statements_.clear();
       break;
     case sc::close_all_portals:
-      close_all_portals(running);
+      close_all_portals(portal_sweep::all, running);
       break;
     case sc::discard_all:
       statements_.clear();
-      close_all_portals(running);
+      close_all_portals(portal_sweep::all, running);
       return true;
     case sc::none:
       break;
@@ -844,7 +877,7 @@ bool session::apply_execution(const responder::statement_plan& plan,
 
 void session::end_implicit_transaction() {
   // Outside a transaction block the implicit transaction ends here and takes its portals.
-  if (tx_status_ == 'I') close_all_portals();
+  if (tx_status_ == 'I') close_all_portals(portal_sweep::commit);
 }
 
 void session::report_parameter_changes() {

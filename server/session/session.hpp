@@ -222,7 +222,19 @@ class session {
   portal* find_portal(std::string_view name);
   void store_portal(std::string_view name, portal&& p);
   void close_portal(std::string_view name);
-  void close_all_portals(const portal* running = nullptr);
+  // Which portals a transaction's end or CLOSE ALL / DISCARD ALL takes: never `running`,
+  // the one whose statement this is; at a commit not the WITH HOLD cursors, which it
+  // holds; at an abort not those an earlier commit held.
+  enum class portal_sweep { commit, abort, all };
+  void close_all_portals(portal_sweep sweep, const portal* running = nullptr);
+  // DECLARE, FETCH / MOVE and CLOSE name (cursors.cpp).
+  responder::execution run_cursor_statement(const responder::cursor_statement& statement,
+                                            responder::context& ctx);
+  responder::execution declare_cursor(const responder::cursor_statement& statement,
+                                      responder::context& ctx);
+  portal* fetched_cursor(const responder::statement_plan& plan);
+  std::shared_ptr<const responder::statement_plan> with_cursor_columns(
+      std::shared_ptr<const responder::statement_plan> plan);
   static std::unique_ptr<portal>& spare_portal();
   void extended_error(const protocol::error_fields& error);
   void statement_error(const protocol::error_fields& error);

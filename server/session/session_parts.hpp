@@ -6,7 +6,8 @@
 
 namespace fauxgres::session {
 
-// A bound statement: its plan, output formats, its answer, and how far Execute got.
+// A bound statement or a DECLAREd cursor (in PG both are portals): its plan, output
+// formats, its answer, and where Execute, FETCH and MOVE have left it.
 struct session::portal {
   std::shared_ptr<const responder::statement_plan> plan;
   std::vector<std::int16_t> formats;  // one per result column; empty when all are text
@@ -15,7 +16,11 @@ struct session::portal {
   std::shared_ptr<const responder::execution> answer;
   bool executed = false;
   bool completed = false;
-  std::size_t next_row = 0;
+  responder::cursor_position position;
+  bool scrollable = false;  // a cursor that may move backward; protocol portals never are
+  bool failed = false;      // an error met it mid-FETCH: PG will not run it again
+  bool holdable = false;    // WITH HOLD: it outlives the transaction that commits it
+  bool held = false;        // ... and that transaction has committed
 };
 
 // std::visit with one lambda per alternative. The guide is for compilers without CTAD

@@ -682,6 +682,94 @@ TEST_CASE("savepoint, cursor and prepared statement names that do not exist, as 
   CHECK(error_field(out[0], 'C') == "26000");
 }
 
+// Compared with PostgreSQL 15.18 statement by statement (psql), and through psycopg2's
+// and psycopg 3's server-side cursors.
+TEST_CASE("DECLARE, FETCH, MOVE and CLOSE work on portals as in PG") {
+  harness h;
+  h.fixtures = responder::fixtures::load_yaml_text(R"yaml(
+- match: SELECT n FROM five
+  columns: [{name: n, type: int4}]
+  rows: [[1], [2], [3], [4], [5]]
+)yaml",
+                                                   "inline");
+  h.login();
+  auto cells = [](const std::vector<backend_message>& out) {
+    std::string s;
+    for (const auto& m : out) {
+      if (m.type == 'D') s += m.body.substr(6) + ",";
+    }
+    return s;
+  };
+  auto out = h.feed(query("DECLARE c CURSOR FOR SELECT n FROM five"));
+  REQUIRE(types_of(out) == "EZ");
+  CHECK(error_field(out[0], 'C') == "25P01");
+  CHECK(error_field(out[0], 'M') == "DECLARE CURSOR can only be used in transaction blocks");
+
+  h.feed(query("BEGIN"));
+  out = h.feed(query("DECLARE c CURSOR FOR SELECT n FROM five; FETCH 2 FROM c; MOVE 1 IN c"));
+  REQUIRE(types_of(out) == "CTDDCCZ");
+  CHECK(cells(out) == "1,2,");
+  CHECK(out[4].body == std::string("FETCH 2\0", 8));
+  CHECK(out[5].body == std::string("MOVE 1\0", 7));
+  out = h.feed(query("FETCH PRIOR FROM c"));
+  CHECK(cells(out) == "2,");
+  out = h.feed(query("DECLARE c CURSOR FOR SELECT 1"));
+  CHECK(error_field(out[0], 'C') == "42P03");
+  h.feed(query("ROLLBACK"));
+  out = h.feed(query("FETCH c"));  // the transaction took it
+  CHECK(error_field(out[0], 'C') == "34000");
+  CHECK(error_field(out[0], 'R') == "PerformPortalFetch");
+
+  SECTION("WITH HOLD outlives its commit, not its rollback") {
+    out = h.feed(query("DECLARE h CURSOR WITH HOLD FOR SELECT n FROM five"));
+    REQUIRE(types_of(out) == "CZ");
+    CHECK(cells(h.feed(query("FETCH 2 h"))) == "1,2,");
+    h.feed(query("BEGIN"));
+    h.feed(query("DECLARE w CURSOR WITH HOLD FOR SELECT n FROM five"));
+    h.feed(query("ROLLBACK"));
+    CHECK(error_field(h.feed(query("FETCH w"))[0], 'C') == "34000");
+    CHECK(cells(h.feed(query("FETCH h"))) == "3,");
+    CHECK(types_of(h.feed(query("CLOSE h"))) == "CZ");
+    CHECK(error_field(h.feed(query("CLOSE h"))[0], 'C') == "34000");
+  }
+  SECTION("a SELECT without FROM only scans forward, and a failed FETCH ends the cursor") {
+    h.feed(query("DECLARE one CURSOR WITH HOLD FOR SELECT 1 AS one"));
+    CHECK(cells(h.feed(query("FETCH one"))) == "1,");
+    h.feed(query("BEGIN"));
+    out = h.feed(query("FETCH PRIOR FROM one"));
+    CHECK(error_field(out[0], 'C') == "55000");
+    h.feed(query("ROLLBACK"));
+    out = h.feed(query("FETCH one"));
+    CHECK(error_field(out[0], 'C') == "55000");
+    CHECK(error_field(out[0], 'M') == "portal \"one\" cannot be run");
+  }
+  SECTION("FETCH in the extended protocol: the cursor's columns, in the Bind's formats") {
+    h.feed(query("BEGIN"));
+    h.feed(query("DECLARE c SCROLL CURSOR FOR SELECT n FROM five"));
+    out = h.feed(parse("f", "FETCH 2 FROM c") + describe('S', "f") + bind("", "f", {}, {}, {1}) +
+                 describe('P', "") + execute("", 1) + execute("") + sync_message());
+    REQUIRE(types_of(out) == "1tT2TDsDCZ");
+    CHECK(out[5].body.substr(6) == std::string("\0\0\0\1", 4));  // binary int4 1
+    CHECK(out[8].body == std::string("FETCH 2\0", 8));
+    out = h.feed(describe('P', "c") + sync_message());  // psycopg 3 describes the cursor
+    CHECK(types_of(out) == "TZ");
+    out = h.feed(query("CLOSE c"));
+    CHECK(types_of(out) == "CZ");
+  }
+  SECTION("CLOSE and FETCH reach protocol portals too") {
+    h.feed(query("BEGIN"));
+    h.feed(parse("", "SELECT n FROM five") + bind("p", "") + execute("p", 2) + sync_message());
+    CHECK(cells(h.feed(query("FETCH ALL FROM p"))) == "3,4,5,");
+    CHECK(error_field(h.feed(query("FETCH PRIOR FROM p"))[0], 'C') == "55000");
+    h.feed(query("ROLLBACK"));
+    h.feed(query("BEGIN"));
+    h.feed(parse("", "SELECT n FROM five") + bind("p", "") + sync_message());
+    CHECK(types_of(h.feed(query("CLOSE p"))) == "CZ");
+    out = h.feed(execute("p") + sync_message());
+    CHECK(error_field(out[0], 'C') == "34000");
+  }
+}
+
 TEST_CASE("pg_sleep waits, then finishes or is cancelled with 57014") {
   harness h;
   h.login();

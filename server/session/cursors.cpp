@@ -1,0 +1,103 @@
+// SQL cursors. In PG a cursor is a portal like those Bind makes, so DECLARE adds one to the
+// session's named portals, FETCH and MOVE move through any of them, and CLOSE name closes
+// one of either kind. A cursor's rows are computed when it is declared.
+#include "protocol/error_fields.hpp"
+#include "session/session_parts.hpp"
+
+namespace fauxgres::session {
+
+responder::execution session::run_cursor_statement(const responder::cursor_statement& statement,
+                                                   responder::context& ctx) {
+  using kind = responder::cursor_statement::kind;
+  responder::execution ex;
+  if (statement.what == kind::declare) return declare_cursor(statement, ctx);
+  auto found = portals_.find(statement.name);
+  if (found == portals_.end()) {
+    ex.error =
+        protocol::errors::cursor_does_not_exist(statement.name, statement.what == kind::fetch);
+    return ex;
+  }
+  if (statement.what == kind::close) {
+    portals_.erase(found);
+    ex.tag = "CLOSE CURSOR";
+    return ex;
+  }
+  portal& cursor = found->second;
+  if (cursor.failed) {
+    ex.error = protocol::errors::portal_cannot_be_run(statement.name);
+    return ex;
+  }
+  static const std::vector<responder::row> no_rows;
+  const auto& rows = cursor.answer ? cursor.answer->rows : no_rows;
+  auto fetched =
+      responder::run_fetch(cursor.position, rows.size(), statement.fetch, cursor.scrollable);
+  if (fetched.error) {
+    cursor.failed = true;
+    ex.error = std::move(fetched.error);
+    return ex;
+  }
+  ex.rows.reserve(fetched.rows.size());
+  for (std::size_t i : fetched.rows) ex.rows.push_back(rows[i]);
+  ex.tag = (statement.fetch.move ? "MOVE " : "FETCH ") + std::to_string(fetched.processed);
+  if (!statement.fetch.move && cursor.plan->columns) ex.columns = cursor.plan->columns;
+  return ex;
+}
+
+// The query is analysed first (PG does so when it parses DECLARE), then PerformCursorOpen's
+// checks: a cursor without HOLD needs a transaction block, and its name must be free.
+responder::execution session::declare_cursor(const responder::cursor_statement& statement,
+                                             responder::context& ctx) {
+  responder::execution ex;
+  auto plan = responder::analyse(statement.query, {}, ctx);
+  if (plan.error) {
+    ex.error = std::move(plan.error);
+    return ex;
+  }
+  if (!statement.hold && tx_status_ == 'I') {
+    ex.error = protocol::errors::outside_transaction_block("DECLARE CURSOR", false);
+    return ex;
+  }
+  if (portals_.contains(statement.name)) {
+    ex.error = protocol::errors::portal_already_exists(statement.name);
+    return ex;
+  }
+  auto result = run_statement(plan, {}, ctx);
+  if (result.error) {
+    ex.error = std::move(result.error);
+    return ex;
+  }
+  if (!plan.columns) plan.columns.emplace();  // a scripted answer without columns
+  portal cursor;
+  if (statement.binary) cursor.formats.assign(plan.columns->size(), 1);
+  cursor.scrollable = statement.scroll.value_or(plan.scans_backward);
+  cursor.plan = std::make_shared<const responder::statement_plan>(std::move(plan));
+  cursor.answer = std::make_shared<const responder::execution>(std::move(result));
+  cursor.executed = true;
+  cursor.holdable = statement.hold;
+  store_portal(statement.name, std::move(cursor));
+  ex.tag = "DECLARE CURSOR";
+  return ex;
+}
+
+// The cursor a FETCH plan reads, if it exists now; null for every other plan and for MOVE.
+session::portal* session::fetched_cursor(const responder::statement_plan& plan) {
+  if (!plan.cursor || plan.cursor->what != responder::cursor_statement::kind::fetch ||
+      plan.cursor->fetch.move) {
+    return nullptr;
+  }
+  auto found = portals_.find(plan.cursor->name);
+  return found == portals_.end() ? nullptr : &found->second;
+}
+
+// A FETCH bound to a portal returns its cursor's columns (PG's UtilityTupleDescriptor),
+// which its plan could not know: the portal gets a copy of the plan that does.
+std::shared_ptr<const responder::statement_plan> session::with_cursor_columns(
+    std::shared_ptr<const responder::statement_plan> plan) {
+  const portal* cursor = fetched_cursor(*plan);
+  if (!cursor || !cursor->plan->columns) return plan;
+  auto copy = std::make_shared<responder::statement_plan>(*plan);
+  copy->columns = cursor->plan->columns;
+  return copy;
+}
+
+}  // namespace fauxgres::session
