@@ -128,8 +128,9 @@ error_fields read_only_transaction(std::string_view command);               // 2
 error_fields statement_does_not_exist(std::string_view name, bool in_describe = false);
 error_fields statement_already_exists(std::string_view name);                         // 42P05 ERROR
 error_fields portal_does_not_exist(std::string_view name, bool in_describe = false);  // 34000
-error_fields portal_already_exists(std::string_view name);  // 42P03 ERROR (Bind)
-error_fields portal_cannot_be_run(std::string_view name);   // 55000: a finished command's portal
+error_fields portal_already_exists(std::string_view name);            // 42P03 ERROR (Bind)
+error_fields active_portal_cannot_be_dropped(std::string_view name);  // 24000, CLOSE of itself
+error_fields portal_cannot_be_run(std::string_view name);  // 55000: a finished command's portal
 error_fields bind_parameter_count(size_t supplied, std::string_view statement,
                                   size_t required);             // 08P01
 error_fields bind_format_count(size_t formats, size_t params);  // 08P01

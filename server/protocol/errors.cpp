@@ -420,6 +420,11 @@ error_fields portal_does_not_exist(std::string_view name, bool in_describe) {
                in_describe ? "exec_describe_portal_message" : "exec_execute_message");
 }
 
+error_fields active_portal_cannot_be_dropped(std::string_view name) {
+  return error("24000", "cannot drop active portal " + quoted(name), "portalmem.c", 486,
+               "PortalDrop");
+}
+
 error_fields portal_cannot_be_run(std::string_view name) {
   return error("55000", "portal " + quoted(name) + " cannot be run", "portalmem.c", 400,
                "MarkPortalActive");

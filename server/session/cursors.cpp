@@ -7,7 +7,7 @@
 namespace fauxgres::session {
 
 responder::execution session::run_cursor_statement(const responder::cursor_statement& statement,
-                                                   responder::context& ctx) {
+                                                   responder::context& ctx, const portal* running) {
   using kind = responder::cursor_statement::kind;
   responder::execution ex;
   if (statement.what == kind::declare) return declare_cursor(statement, ctx);
@@ -18,12 +18,16 @@ responder::execution session::run_cursor_statement(const responder::cursor_state
     return ex;
   }
   if (statement.what == kind::close) {
+    if (&found->second == running) {  // its own portal: the one executing the CLOSE
+      ex.error = protocol::errors::active_portal_cannot_be_dropped(statement.name);
+      return ex;
+    }
     portals_.erase(found);
     ex.tag = "CLOSE CURSOR";
     return ex;
   }
   portal& cursor = found->second;
-  if (cursor.failed) {
+  if (cursor.failed || &cursor == running) {
     ex.error = protocol::errors::portal_cannot_be_run(statement.name);
     return ex;
   }

@@ -666,7 +666,7 @@ void session::handle_execute(const protocol::execute& message) {
   }
   if (!p.answer) {  // a utility statement runs now (no parameters: PG allows none)
     auto ctx = make_context();
-    p.answer = std::make_shared<const responder::execution>(run_statement(*p.plan, {}, ctx));
+    p.answer = std::make_shared<const responder::execution>(run_statement(*p.plan, {}, ctx, &p));
   }
   const auto& result = *p.answer;
   if (result.error) {
@@ -806,8 +806,8 @@ void session::statement_error(const protocol::error_fields& error) {
 // statement up first (prepare.c), so one the session does not have is an error.
 responder::execution session::run_statement(const responder::statement_plan& plan,
                                             std::span<const responder::value> parameters,
-                                            responder::context& ctx) {
-  if (plan.cursor) return run_cursor_statement(*plan.cursor, ctx);
+                                            responder::context& ctx, const portal* running) {
+  if (plan.cursor) return run_cursor_statement(*plan.cursor, ctx, running);
   auto result = responder::execute(plan, parameters, ctx);
   if (!result.error && result.command == responder::session_command::deallocate &&
       !statements_.contains(result.command_target))

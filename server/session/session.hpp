@@ -229,7 +229,7 @@ class session {
   void close_all_portals(portal_sweep sweep, const portal* running = nullptr);
   // DECLARE, FETCH / MOVE and CLOSE name (cursors.cpp).
   responder::execution run_cursor_statement(const responder::cursor_statement& statement,
-                                            responder::context& ctx);
+                                            responder::context& ctx, const portal* running);
   responder::execution declare_cursor(const responder::cursor_statement& statement,
                                       responder::context& ctx);
   portal* fetched_cursor(const responder::statement_plan& plan);
@@ -243,9 +243,11 @@ class session {
   bool refuses_in_failed_transaction(const responder::statement_plan& plan) const;
   bool apply_execution(const responder::statement_plan& plan, const responder::execution& result,
                        const portal* running = nullptr);
+  // `running`: the portal whose Execute runs the statement, which CLOSE and FETCH may not
+  // take or move.
   responder::execution run_statement(const responder::statement_plan& plan,
                                      std::span<const responder::value> parameters,
-                                     responder::context& ctx);
+                                     responder::context& ctx, const portal* running = nullptr);
   void report_parameter_changes();
   std::chrono::milliseconds statement_wait(const responder::execution& result,
                                            const faults::verdict& verdict);

@@ -767,6 +767,18 @@ TEST_CASE("DECLARE, FETCH, MOVE and CLOSE work on portals as in PG") {
     CHECK(types_of(h.feed(query("CLOSE p"))) == "CZ");
     out = h.feed(execute("p") + sync_message());
     CHECK(error_field(out[0], 'C') == "34000");
+    h.feed(query("ROLLBACK"));
+    h.feed(query("BEGIN"));
+    // A portal whose own statement closes or fetches it: PG refuses, the session lives on.
+    out = h.feed(parse("", "CLOSE p") + bind("p", "") + execute("p") + sync_message());
+    REQUIRE(types_of(out) == "12EZ");
+    CHECK(error_field(out[2], 'C') == "24000");
+    CHECK(error_field(out[2], 'M') == "cannot drop active portal \"p\"");
+    h.feed(query("ROLLBACK"));
+    h.feed(query("BEGIN"));
+    out = h.feed(parse("", "FETCH p") + bind("p", "") + execute("p") + sync_message());
+    REQUIRE(types_of(out) == "12EZ");
+    CHECK(error_field(out[2], 'M') == "portal \"p\" cannot be run");
   }
 }
 
