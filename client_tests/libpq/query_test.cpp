@@ -395,3 +395,54 @@ TEST_CASE("a cancel sent while idle is not applied to the next query", "[query][
   auto r = exec(c, "SELECT pg_sleep(0.05)");
   CHECK(PQresultStatus(r.get()) == PGRES_TUPLES_OK);
 }
+
+// The statements psycopg2 sends for a named cursor (simple protocol) and psycopg 3 for a
+// ServerCursor (DECLARE, then Describe of the cursor's portal, then FETCH with binary
+// results), answered as PostgreSQL 15 answers them.
+TEST_CASE("server-side cursors: DECLARE, FETCH, MOVE, CLOSE", "[query][cursor]") {
+  const auto via = GENERATE(transport::tcp, transport::unix_socket);
+  INFO("transport: " << to_string(via));
+  temp_file fixtures(generate_series_fixture(5));
+  auto s = open_session(via, {"--fixtures", fixtures.path});
+  PGconn* c = s.conn.get();
+
+  auto r = exec(c, "DECLARE c CURSOR FOR SELECT generate_series(1,5)");
+  CHECK(sqlstate(r.get()) == "25P01");
+  exec(c, "BEGIN");
+  r = exec(c, "DECLARE \"c\" CURSOR WITHOUT HOLD FOR SELECT generate_series(1,5)");
+  CHECK(std::string(PQcmdStatus(r.get())) == "DECLARE CURSOR");
+  r = exec(c, "FETCH FORWARD 2 FROM \"c\"");
+  REQUIRE(PQntuples(r.get()) == 2);
+  CHECK(std::string(PQfname(r.get(), 0)) == "generate_series");
+  CHECK(value(r.get(), 1) == "2");
+  CHECK(std::string(PQcmdStatus(r.get())) == "FETCH 2");
+  r = exec(c, "MOVE RELATIVE 1 IN \"c\"");
+  CHECK(std::string(PQcmdStatus(r.get())) == "MOVE 1");
+
+  REQUIRE(PQsendDescribePortal(c, "c"));
+  auto rs = collect_results(c);
+  REQUIRE(rs.size() == 1);
+  CHECK(PQnfields(rs[0].get()) == 1);
+  CHECK(PQftype(rs[0].get(), 0) == 23);
+
+  r = result_ptr(PQexecParams(c, "FETCH ALL FROM \"c\"", 0, nullptr, nullptr, nullptr, nullptr, 1));
+  REQUIRE(PQresultStatus(r.get()) == PGRES_TUPLES_OK);
+  REQUIRE(PQntuples(r.get()) == 2);
+  CHECK(PQfformat(r.get(), 0) == 1);
+  CHECK(std::string(PQgetvalue(r.get(), 0, 0), 4) == std::string("\0\0\0\4", 4));
+  CHECK(std::string(PQcmdStatus(r.get())) == "FETCH 2");
+  r = exec(c, "CLOSE \"c\"");
+  CHECK(std::string(PQcmdStatus(r.get())) == "CLOSE CURSOR");
+  exec(c, "COMMIT");
+
+  exec(c, "DECLARE h NO SCROLL CURSOR WITH HOLD FOR SELECT generate_series(1,5)");
+  r = exec(c, "FETCH 3 FROM h");
+  CHECK(value(r.get(), 2) == "3");
+  r = exec(c, "FETCH PRIOR FROM h");
+  CHECK(sqlstate(r.get()) == "55000");
+  r = exec(c, "FETCH h");
+  CHECK(sqlstate(r.get()) == "55000");  // the failed FETCH ended it, as in PG
+  exec(c, "CLOSE ALL");
+  r = exec(c, "FETCH h");
+  CHECK(sqlstate(r.get()) == "34000");
+}

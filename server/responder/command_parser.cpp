@@ -674,6 +674,7 @@ command_parse_result declare_statement(token_cursor& cur) {
     return failed();
   }
   plan.query = std::string(cur.sql().substr(cur.peek().offset));
+  plan.query_chars_in = cur.char_pos(cur.peek().offset) - 1;
   return parsed(std::move(plan));
 }
 

@@ -79,6 +79,7 @@ struct cursor_statement {
   fetch_request fetch;  // FETCH / MOVE
   // DECLARE name [BINARY] [NO SCROLL | SCROLL] CURSOR [WITH HOLD] FOR query
   std::string query;
+  int query_chars_in = 0;  // characters before the query in the statement, for positions
   bool binary = false;
   bool hold = false;
   std::optional<bool> scroll;  // SCROLL or NO SCROLL; neither lets the plan decide

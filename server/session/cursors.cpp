@@ -53,6 +53,7 @@ responder::execution session::declare_cursor(const responder::cursor_statement& 
                                              responder::context& ctx) {
   responder::execution ex;
   auto plan = responder::analyse(statement.query, {}, ctx);
+  if (plan.error && plan.error->position > 0) plan.error->position += statement.query_chars_in;
   if (plan.error) {
     ex.error = std::move(plan.error);
     return ex;

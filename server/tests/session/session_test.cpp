@@ -716,6 +716,10 @@ TEST_CASE("DECLARE, FETCH, MOVE and CLOSE work on portals as in PG") {
   out = h.feed(query("DECLARE c CURSOR FOR SELECT 1"));
   CHECK(error_field(out[0], 'C') == "42P03");
   h.feed(query("ROLLBACK"));
+  h.feed(query("BEGIN"));
+  out = h.feed(query("DECLARE d CURSOR FOR SELECT nope()"));
+  CHECK(error_field(out[0], 'P') == "29");  // counted in the DECLARE, as PG does
+  h.feed(query("ROLLBACK"));
   out = h.feed(query("FETCH c"));  // the transaction took it
   CHECK(error_field(out[0], 'C') == "34000");
   CHECK(error_field(out[0], 'R') == "PerformPortalFetch");
