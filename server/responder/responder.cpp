@@ -236,7 +236,7 @@ void analyse_select(statement_plan& plan, token_cursor& cur, std::string_view sq
 }
 
 void analyse_command(statement_plan& plan, token_cursor& cur, std::string_view sql,
-                     const context& ctx) {
+                     std::span<const std::uint32_t> declared, const context& ctx) {
   command_parse_result parsed = parse_command(cur);
   switch (parsed.status) {
     case command_parse_status::failed:
@@ -272,7 +272,20 @@ void analyse_command(statement_plan& plan, token_cursor& cur, std::string_view s
   plan_detail& detail = *parsed.detail;
   plan.utility = true;  // every statement parse_command knows is one
   if (auto* t = std::get_if<transaction_plan>(&detail)) plan.control = control_of(*t);
-  if (auto* c = std::get_if<cursor_statement>(&detail)) plan.cursor = *c;
+  if (auto* c = std::get_if<cursor_statement>(&detail)) {
+    plan.cursor = *c;
+    if (c->what == cursor_statement::kind::declare) {
+      // PG analyses the query with the DECLARE: its errors come first, its $n are the
+      // DECLARE's (psycopg 3 sends a ServerCursor's parameters with it).
+      statement_plan query = analyse(c->query, declared, ctx);
+      if (query.error) {
+        if (query.error->position > 0) query.error->position += c->query_chars_in;
+        plan.error = std::move(query.error);
+        return;
+      }
+      plan.parameter_types = std::move(query.parameter_types);
+    }
+  }
   if (auto* show = std::get_if<show_plan>(&detail)) {
     std::optional<protocol::error_fields> error;
     auto columns = show_columns(*show, ctx, error);
@@ -513,7 +526,7 @@ statement_plan analyse(std::string_view sql, std::span<const std::uint32_t> decl
     analyse_select(plan, cur, sql, declared);
     return plan;
   }
-  analyse_command(plan, cur, sql, ctx);
+  analyse_command(plan, cur, sql, declared, ctx);
   if (!plan.error && std::get_if<write_plan>(static_cast<const plan_detail*>(plan.detail.get()))) {
     plan.parameter_types = unanswered_parameter_types(lexed.tokens, declared);
   } else if (!plan.error && declared.size() > plan.parameter_types.size()) {

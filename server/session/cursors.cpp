@@ -6,11 +6,13 @@
 
 namespace fauxgres::session {
 
-responder::execution session::run_cursor_statement(const responder::cursor_statement& statement,
+responder::execution session::run_cursor_statement(const responder::statement_plan& plan,
+                                                   std::span<const responder::value> parameters,
                                                    responder::context& ctx, const portal* running) {
   using kind = responder::cursor_statement::kind;
+  const responder::cursor_statement& statement = *plan.cursor;
   responder::execution ex;
-  if (statement.what == kind::declare) return declare_cursor(statement, ctx);
+  if (statement.what == kind::declare) return declare_cursor(plan, parameters, ctx);
   auto found = portals_.find(statement.name);
   if (found == portals_.end()) {
     ex.error =
@@ -47,12 +49,14 @@ responder::execution session::run_cursor_statement(const responder::cursor_state
   return ex;
 }
 
-// The query is analysed first (PG does so when it parses DECLARE), then PerformCursorOpen's
-// checks: a cursor without HOLD needs a transaction block, and its name must be free.
-responder::execution session::declare_cursor(const responder::cursor_statement& statement,
+// PerformCursorOpen: a cursor without HOLD needs a transaction block, and its name must be
+// free; then its query runs (analysed with the DECLARE, again here: fixtures may differ).
+responder::execution session::declare_cursor(const responder::statement_plan& declare,
+                                             std::span<const responder::value> parameters,
                                              responder::context& ctx) {
+  const responder::cursor_statement& statement = *declare.cursor;
   responder::execution ex;
-  auto plan = responder::analyse(statement.query, {}, ctx);
+  auto plan = responder::analyse(statement.query, declare.parameter_types, ctx);
   if (plan.error && plan.error->position > 0) plan.error->position += statement.query_chars_in;
   if (plan.error) {
     ex.error = std::move(plan.error);
@@ -66,7 +70,7 @@ responder::execution session::declare_cursor(const responder::cursor_statement& 
     ex.error = protocol::errors::portal_already_exists(statement.name);
     return ex;
   }
-  auto result = run_statement(plan, {}, ctx);
+  auto result = run_statement(plan, parameters, ctx);
   if (result.error) {
     ex.error = std::move(result.error);
     return ex;

@@ -603,6 +603,7 @@ void session::handle_bind(const protocol::bind& message) {
     }
     p.answer = std::make_shared<const responder::execution>(std::move(result));
   }
+  if (plan->cursor) p.parameters = std::move(parameters);  // DECLARE ... FOR SELECT $1
   store_portal(message.portal, std::move(p));
   writer().bind_complete();
 }
@@ -666,7 +667,8 @@ void session::handle_execute(const protocol::execute& message) {
   }
   if (!p.answer) {  // a utility statement runs now (no parameters: PG allows none)
     auto ctx = make_context();
-    p.answer = std::make_shared<const responder::execution>(run_statement(*p.plan, {}, ctx, &p));
+    p.answer =
+        std::make_shared<const responder::execution>(run_statement(*p.plan, p.parameters, ctx, &p));
   }
   const auto& result = *p.answer;
   if (result.error) {
@@ -807,7 +809,7 @@ void session::statement_error(const protocol::error_fields& error) {
 responder::execution session::run_statement(const responder::statement_plan& plan,
                                             std::span<const responder::value> parameters,
                                             responder::context& ctx, const portal* running) {
-  if (plan.cursor) return run_cursor_statement(*plan.cursor, ctx, running);
+  if (plan.cursor) return run_cursor_statement(plan, parameters, ctx, running);
   auto result = responder::execute(plan, parameters, ctx);
   if (!result.error && result.command == responder::session_command::deallocate &&
       !statements_.contains(result.command_target))

@@ -228,9 +228,11 @@ class session {
   enum class portal_sweep { commit, abort, all };
   void close_all_portals(portal_sweep sweep, const portal* running = nullptr);
   // DECLARE, FETCH / MOVE and CLOSE name (cursors.cpp).
-  responder::execution run_cursor_statement(const responder::cursor_statement& statement,
+  responder::execution run_cursor_statement(const responder::statement_plan& plan,
+                                            std::span<const responder::value> parameters,
                                             responder::context& ctx, const portal* running);
-  responder::execution declare_cursor(const responder::cursor_statement& statement,
+  responder::execution declare_cursor(const responder::statement_plan& plan,
+                                      std::span<const responder::value> parameters,
                                       responder::context& ctx);
   portal* fetched_cursor(const responder::statement_plan& plan);
   std::shared_ptr<const responder::statement_plan> with_cursor_columns(

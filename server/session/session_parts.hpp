@@ -14,6 +14,7 @@ struct session::portal {
   // Computed at Bind, where PG plans (the plan's own when its answer is fixed); null for
   // an empty query.
   std::shared_ptr<const responder::execution> answer;
+  std::vector<responder::value> parameters;  // a DECLARE's, for its query at Execute
   bool executed = false;
   bool completed = false;
   responder::cursor_position position;

@@ -757,6 +757,11 @@ TEST_CASE("DECLARE, FETCH, MOVE and CLOSE work on portals as in PG") {
     CHECK(out[8].body == std::string("FETCH 2\0", 8));
     out = h.feed(describe('P', "c") + sync_message());  // psycopg 3 describes the cursor
     CHECK(types_of(out) == "TZ");
+    // psycopg 3 sends a ServerCursor's parameters with its DECLARE.
+    out = h.feed(parse("", "DECLARE p CURSOR FOR SELECT $1::int + 1 AS v") + describe('S', "") +
+                 bind("", "", {std::string("41")}) + execute("") + sync_message());
+    REQUIRE(types_of(out) == "1tn2CZ");
+    CHECK(cells(h.feed(query("FETCH p"))) == "42,");
     out = h.feed(query("CLOSE c"));
     CHECK(types_of(out) == "CZ");
   }
