@@ -28,9 +28,13 @@ class fetcher {
         break;
       }
       at_.row += forward ? 1 : -1;
-      if (send) out_.rows.push_back(static_cast<std::size_t>(at_.row - 1));
+      if (send && done == 0) {
+        out_.first = static_cast<std::size_t>(at_.row - 1);
+        out_.step = forward ? 1 : -1;
+      }
       ++done;
     }
+    if (send) out_.sent = done;
     const bool all = count == fetch_all || static_cast<std::int64_t>(done) < count;
     if (forward) {
       if (done > 0) at_.at_start = false;

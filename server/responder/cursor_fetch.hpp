@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
-#include <vector>
 
 #include "protocol/error_fields.hpp"
 
@@ -31,10 +30,16 @@ struct cursor_position {
   bool at_end = false;
 };
 
+// The rows a FETCH sends are one run, read in one direction: `sent` rows from index
+// `first`, each `step` (+1 or -1) from the one before. No list, so an Execute allocates none.
 struct fetch_result {
-  std::vector<std::size_t> rows;  // indexes into the portal's rows, in sending order
-  std::uint64_t processed = 0;    // the n of "FETCH n" / "MOVE n"
+  std::size_t first = 0;
+  int step = 1;
+  std::uint64_t sent = 0;
+  std::uint64_t processed = 0;  // the n of "FETCH n" / "MOVE n"
   std::optional<protocol::error_fields> error;
+
+  std::size_t row(std::uint64_t i) const { return step > 0 ? first + i : first - i; }
 };
 
 // `scrollable` is false for a NO SCROLL cursor and every protocol-level portal.

@@ -283,7 +283,8 @@ void analyse_command(statement_plan& plan, token_cursor& cur, std::string_view s
         plan.error = std::move(query.error);
         return;
       }
-      plan.parameter_types = std::move(query.parameter_types);
+      plan.parameter_types = query.parameter_types;
+      plan.cursor->query_plan = std::make_shared<const statement_plan>(std::move(query));
     }
   }
   if (auto* show = std::get_if<show_plan>(&detail)) {

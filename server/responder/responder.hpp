@@ -72,6 +72,8 @@ struct execution;
 
 // DECLARE, FETCH / MOVE and CLOSE name work on portals, which the session owns: the
 // responder reads them into the plan (statement_plan::cursor) and the session runs them.
+struct statement_plan;
+
 struct cursor_statement {
   enum class kind : std::uint8_t { declare, fetch, close };
   kind what = kind::fetch;
@@ -80,6 +82,7 @@ struct cursor_statement {
   // DECLARE name [BINARY] [NO SCROLL | SCROLL] CURSOR [WITH HOLD] FOR query
   std::string query;
   int query_chars_in = 0;  // characters before the query in the statement, for positions
+  std::shared_ptr<const statement_plan> query_plan;  // analysed with the DECLARE
   bool binary = false;
   bool hold = false;
   std::optional<bool> scroll;  // SCROLL or NO SCROLL; neither lets the plan decide

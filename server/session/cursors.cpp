@@ -42,26 +42,20 @@ responder::execution session::run_cursor_statement(const responder::statement_pl
     ex.error = std::move(fetched.error);
     return ex;
   }
-  ex.rows.reserve(fetched.rows.size());
-  for (std::size_t i : fetched.rows) ex.rows.push_back(rows[i]);
+  ex.rows.reserve(fetched.sent);
+  for (std::uint64_t i = 0; i < fetched.sent; ++i) ex.rows.push_back(rows[fetched.row(i)]);
   ex.tag = (statement.fetch.move ? "MOVE " : "FETCH ") + std::to_string(fetched.processed);
   if (!statement.fetch.move && cursor.plan->columns) ex.columns = cursor.plan->columns;
   return ex;
 }
 
 // PerformCursorOpen: a cursor without HOLD needs a transaction block, and its name must be
-// free; then its query runs (analysed with the DECLARE, again here: fixtures may differ).
+// free; then its query, analysed with the DECLARE, runs with the DECLARE's parameters.
 responder::execution session::declare_cursor(const responder::statement_plan& declare,
                                              std::span<const responder::value> parameters,
                                              responder::context& ctx) {
   const responder::cursor_statement& statement = *declare.cursor;
   responder::execution ex;
-  auto plan = responder::analyse(statement.query, declare.parameter_types, ctx);
-  if (plan.error && plan.error->position > 0) plan.error->position += statement.query_chars_in;
-  if (plan.error) {
-    ex.error = std::move(plan.error);
-    return ex;
-  }
   if (!statement.hold && tx_status_ == 'I') {
     ex.error = protocol::errors::outside_transaction_block("DECLARE CURSOR", false);
     return ex;
@@ -70,16 +64,16 @@ responder::execution session::declare_cursor(const responder::statement_plan& de
     ex.error = protocol::errors::portal_already_exists(statement.name);
     return ex;
   }
-  auto result = run_statement(plan, parameters, ctx);
+  const auto& plan = statement.query_plan;
+  auto result = run_statement(*plan, parameters, ctx);
   if (result.error) {
     ex.error = std::move(result.error);
     return ex;
   }
-  if (!plan.columns) plan.columns.emplace();  // a scripted answer without columns
   portal cursor;
-  if (statement.binary) cursor.formats.assign(plan.columns->size(), 1);
-  cursor.scrollable = statement.scroll.value_or(plan.scans_backward);
-  cursor.plan = std::make_shared<const responder::statement_plan>(std::move(plan));
+  if (statement.binary && plan->columns) cursor.formats.assign(plan->columns->size(), 1);
+  cursor.scrollable = statement.scroll.value_or(plan->scans_backward);
+  cursor.plan = plan;
   cursor.answer = std::make_shared<const responder::execution>(std::move(result));
   cursor.executed = true;
   cursor.holdable = statement.hold;

@@ -707,13 +707,12 @@ void session::send_portal_rows(portal& p, std::int32_t max_rows) {
   if (!p.completed) {
     const auto fetched = responder::run_fetch(p.position, result.rows.size(),
                                               {responder::fetch_direction::forward, limit}, true);
-    for (std::size_t i : fetched.rows) {
-      if (auto e = write_row(w, *p.plan->columns, p.formats, result.rows[i])) {
+    for (; sent < fetched.sent; ++sent) {
+      if (auto e = write_row(w, *p.plan->columns, p.formats, result.rows[fetched.row(sent)])) {
         p.completed = true;
         return extended_error(*e);
       }
     }
-    sent = fetched.rows.size();
   }
   if (max_rows > 0 && static_cast<std::int64_t>(sent) == limit) {
     w.portal_suspended();  // PG suspends as soon as n rows went out
