@@ -9,6 +9,7 @@
 #include "responder/catalog_queries.hpp"
 #include "responder/command_parser.hpp"
 #include "responder/commands.hpp"
+#include "responder/cursor_view.hpp"
 #include "responder/datetime.hpp"
 #include "responder/evaluator.hpp"
 #include "responder/expr_parser.hpp"
@@ -270,7 +271,7 @@ void analyse_command(statement_plan& plan, token_cursor& cur, std::string_view s
     }
   }
   plan_detail& detail = *parsed.detail;
-  plan.utility = true;  // every statement parse_command knows is one
+  plan.runs_at_execute = true;  // every statement parse_command knows is a utility one
   if (auto* t = std::get_if<transaction_plan>(&detail)) plan.control = control_of(*t);
   if (auto* c = std::get_if<cursor_statement>(&detail)) {
     plan.cursor = *c;
@@ -364,6 +365,9 @@ execution without_portals(const cursor_statement& c, std::string_view sql) {
   execution ex;
   if (c.what == cursor_statement::kind::declare) {
     ex.error = no_answer(sql);
+  } else if (c.what == cursor_statement::kind::view) {
+    ex.tag = "SELECT";
+    ex.counts_rows = true;
   } else {
     ex.error =
         protocol::errors::cursor_does_not_exist(c.name, c.what == cursor_statement::kind::fetch);
@@ -483,7 +487,7 @@ statement_plan analyse(std::string_view sql, std::span<const std::uint32_t> decl
     }
     if (const auto* detail = fast_transaction(sql, &plan.control)) {
       plan.detail = *detail;
-      plan.utility = true;
+      plan.runs_at_execute = true;
       return plan;
     }
   }
@@ -511,6 +515,8 @@ statement_plan analyse(std::string_view sql, std::span<const std::uint32_t> decl
       fixture_plan fp{f, write_command_name(cur)};
       fixture_default_tag(fp, lexed.tokens.front());
       plan.detail = hold(std::move(fp));
+      // Its latency and error are the running statement's: after BindComplete, at Execute.
+      plan.runs_at_execute = true;
       return plan;
     }
   }
@@ -523,6 +529,17 @@ statement_plan analyse(std::string_view sql, std::span<const std::uint32_t> decl
     }
   }
   if (cur.is("select")) {
+    if (auto view = match_cursor_view(cur)) {
+      plan.columns = cursor_view_columns(*view);
+      plan.parameter_types.assign(declared.begin(), declared.end());
+      plan.runs_at_execute = true;
+      cursor_statement read;
+      read.what = cursor_statement::kind::view;
+      read.view = std::make_shared<const cursor_view>(std::move(*view));
+      plan.cursor = read;
+      plan.detail = hold(std::move(read));
+      return plan;
+    }
     cur.next();
     analyse_select(plan, cur, sql, declared);
     return plan;

@@ -70,12 +70,14 @@ struct context {
 
 struct execution;
 
-// DECLARE, FETCH / MOVE and CLOSE name work on portals, which the session owns: the
-// responder reads them into the plan (statement_plan::cursor) and the session runs them.
+// DECLARE, FETCH / MOVE, CLOSE name and reads of pg_cursors work on portals, which the
+// session owns: the responder reads them into the plan (statement_plan::cursor) and the
+// session runs them.
 struct statement_plan;
+struct cursor_view;
 
 struct cursor_statement {
-  enum class kind : std::uint8_t { declare, fetch, close };
+  enum class kind : std::uint8_t { declare, fetch, close, view };
   kind what = kind::fetch;
   std::string name;
   fetch_request fetch;  // FETCH / MOVE
@@ -85,7 +87,8 @@ struct cursor_statement {
   std::shared_ptr<const statement_plan> query_plan;  // analysed with the DECLARE
   bool binary = false;
   bool hold = false;
-  std::optional<bool> scroll;  // SCROLL or NO SCROLL; neither lets the plan decide
+  std::optional<bool> scroll;               // SCROLL or NO SCROLL; neither lets the plan decide
+  std::shared_ptr<const cursor_view> view;  // SELECT ... FROM pg_cursors
 };
 
 // Result of analysing one statement (Parse / Describe).
@@ -100,9 +103,12 @@ struct statement_plan {
   // Every execution gives the same answer (SELECT <integer>). A session that keeps the
   // plan (a prepared statement) runs it once and keeps the answer in `fixed_answer`.
   bool answer_is_fixed = false;
-  // A utility statement (transaction control, SET, SHOW, DISCARD...): PG runs it at Execute,
-  // where queries are planned, constants folded and their errors met at Bind.
-  bool utility = false;
+  // Runs at Execute: a utility statement (transaction control, SET, SHOW, DISCARD...), a
+  // read of pg_cursors, whose rows PG's pg_cursor() makes as it runs, and a fixture, whose
+  // latency and error are those of a statement running. Other queries are planned at Bind,
+  // where constants are folded and their errors met. A cursor over such a query meets its
+  // latency and error at its first FETCH or MOVE.
+  bool runs_at_execute = false;
   std::shared_ptr<const execution> fixed_answer;
   std::optional<cursor_statement> cursor;  // a statement on a portal, run by the session
   // Whether a cursor declared without SCROLL may move backward over the rows (PG's

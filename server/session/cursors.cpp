@@ -1,10 +1,31 @@
 // SQL cursors. In PG a cursor is a portal like those Bind makes, so DECLARE adds one to the
 // session's named portals, FETCH and MOVE move through any of them, and CLOSE name closes
-// one of either kind. A cursor's rows are computed when it is declared.
+// one of either kind. A cursor's rows are computed when it is declared; a fixture's latency
+// and error wait for the first FETCH or MOVE, where PG runs the query.
+#include <utility>
+
 #include "protocol/error_fields.hpp"
+#include "responder/cursor_view.hpp"
+#include "responder/time_zones.hpp"
 #include "session/session_parts.hpp"
+#include "types/timestamps.hpp"
 
 namespace fauxgres::session {
+namespace {
+
+// SELECT ... FROM pg_cursors, its times shown in the session's zone.
+responder::execution read_cursor_view(const responder::cursor_view& view,
+                                      std::span<const responder::cursor_entry> cursors,
+                                      const responder::settings& settings) {
+  responder::execution ex;
+  auto zone = responder::find_time_zone(settings.get("TimeZone").value_or("UTC"));
+  ex.rows = responder::cursor_view_rows(view, cursors, zone ? *zone : types::utc_zone());
+  ex.tag = "SELECT";
+  ex.counts_rows = true;
+  return ex;
+}
+
+}  // namespace
 
 responder::execution session::run_cursor_statement(const responder::statement_plan& plan,
                                                    std::span<const responder::value> parameters,
@@ -13,6 +34,15 @@ responder::execution session::run_cursor_statement(const responder::statement_pl
   const responder::cursor_statement& statement = *plan.cursor;
   responder::execution ex;
   if (statement.what == kind::declare) return declare_cursor(plan, parameters, ctx);
+  if (statement.what == kind::view) {  // PG's pg_cursor() lists the DECLAREd portals only
+    std::vector<responder::cursor_entry> cursors;
+    for (const auto& [name, p] : portals_) {
+      if (p.declared)
+        cursors.push_back(
+            {name, p.declared_by, p.holdable, !p.formats.empty(), p.scrollable, p.declared_at});
+    }
+    return read_cursor_view(*statement.view, cursors, *settings_);
+  }
   auto found = portals_.find(statement.name);
   if (found == portals_.end()) {
     ex.error =
@@ -31,6 +61,19 @@ responder::execution session::run_cursor_statement(const responder::statement_pl
   portal& cursor = found->second;
   if (cursor.failed || &cursor == running) {
     ex.error = protocol::errors::portal_cannot_be_run(statement.name);
+    return ex;
+  }
+  if (!cursor.answer && cursor.plan->columns) {  // a protocol portal whose query waits to run
+    auto result = run_statement(*cursor.plan, cursor.parameters, ctx);
+    cursor.delay_due = std::exchange(result.delay, {});
+    cursor.answer = std::make_shared<const responder::execution>(std::move(result));
+    cursor.executed = true;
+  }
+  // The first FETCH or MOVE runs the query: it waits out its latency and meets its error.
+  ex.delay = std::exchange(cursor.delay_due, {});
+  if (cursor.answer && cursor.answer->error) {
+    cursor.failed = true;
+    ex.error = cursor.answer->error;
     return ex;
   }
   static const std::vector<responder::row> no_rows;
@@ -66,17 +109,22 @@ responder::execution session::declare_cursor(const responder::statement_plan& de
   }
   const auto& plan = statement.query_plan;
   auto result = run_statement(*plan, parameters, ctx);
-  if (result.error) {
+  if (result.error && !plan->runs_at_execute) {  // a folding error: PG plans at DECLARE
     ex.error = std::move(result.error);
     return ex;
   }
   portal cursor;
+  cursor.delay_due = std::exchange(result.delay, {});
   if (statement.binary && plan->columns) cursor.formats.assign(plan->columns->size(), 1);
   cursor.scrollable = statement.scroll.value_or(plan->scans_backward);
   cursor.plan = plan;
   cursor.answer = std::make_shared<const responder::execution>(std::move(result));
   cursor.executed = true;
   cursor.holdable = statement.hold;
+  cursor.declared = true;
+  // PG keeps the whole query string, every statement of a simple query's.
+  cursor.declared_by = pending_simple_ ? pending_simple_->sql : declare.text;
+  cursor.declared_at = ctx.statement_start();
   store_portal(statement.name, std::move(cursor));
   ex.tag = "DECLARE CURSOR";
   return ex;

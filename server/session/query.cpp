@@ -369,38 +369,63 @@ void session::run_simple_statements() {
       return finish_simple_query();
     }
     auto result = run_statement(plan, {}, ctx);
-    if (result.error) {
-      statement_error(*result.error);
-      return finish_simple_query();
+    // An error comes after the statement's wait (scripted latency, a delay fault), as PG's
+    // run-time errors come as the statement runs.
+    if (!result.error) {
+      if (const auto* columns = simple_columns(plan, result))
+        w.row_description(describe_columns(*columns, simple_formats(plan, result)));
+      if (verdict.what == faults::verdict::kind::reset_after_rows)
+        return reset_after_rows(result.rows, verdict.rows);
     }
-    // A FETCH's columns are its cursor's, in its formats (binary for a BINARY cursor).
-    const auto* columns = plan.columns     ? &*plan.columns
-                          : result.columns ? &*result.columns
-                                           : nullptr;
-    const portal* cursor = result.columns ? fetched_cursor(plan) : nullptr;
-    static const std::vector<std::int16_t> all_text;
-    const auto& formats = cursor ? cursor->formats : all_text;
-    if (columns) w.row_description(describe_columns(*columns, formats));
-    if (verdict.what == faults::verdict::kind::reset_after_rows)
-      return reset_after_rows(result.rows, verdict.rows);
     if (auto wait = statement_wait(result, verdict); wait.count() > 0) {
       p.plan = std::move(plan);
       p.result = std::move(result);
       return begin_wait(wait, resume::statement);
     }
-    apply_execution(plan, result);
-    for (const auto& row : result.rows) {
-      if (!columns) {
-        w.data_row(row);
-      } else if (auto e = write_row(w, *columns, formats, row)) {
-        statement_error(*e);
-        return finish_simple_query();
-      }
-    }
-    command_complete(w, result, result.rows.size());
-    p.answer_is_fixed = plan.answer_is_fixed && p.statements.size() == 1;
+    if (!finish_simple_statement(plan, result)) return;
   }
   finish_simple_query();
+}
+
+// A FETCH's columns are its cursor's, in its formats (binary for a BINARY cursor).
+const std::vector<responder::column>* session::simple_columns(
+    const responder::statement_plan& plan, const responder::execution& result) const {
+  return plan.columns ? &*plan.columns : result.columns ? &*result.columns : nullptr;
+}
+
+const std::vector<std::int16_t>& session::simple_formats(const responder::statement_plan& plan,
+                                                         const responder::execution& result) {
+  static const std::vector<std::int16_t> all_text;
+  const portal* cursor = result.columns ? fetched_cursor(plan) : nullptr;
+  return cursor ? cursor->formats : all_text;
+}
+
+// A simple query's statement, after its wait if it had one: its error, or its effects and
+// rows. False when it failed, which ends the query.
+bool session::finish_simple_statement(const responder::statement_plan& plan,
+                                      const responder::execution& result) {
+  auto& p = *pending_simple_;
+  if (result.error) {
+    statement_error(*result.error);
+    finish_simple_query();
+    return false;
+  }
+  auto w = writer();
+  apply_execution(plan, result);
+  const auto* columns = simple_columns(plan, result);
+  const auto& formats = simple_formats(plan, result);
+  for (const auto& row : result.rows) {
+    if (!columns) {
+      w.data_row(row);
+    } else if (auto e = write_row(w, *columns, formats, row)) {
+      statement_error(*e);
+      finish_simple_query();
+      return false;
+    }
+  }
+  command_complete(w, result, result.rows.size());
+  p.answer_is_fixed = plan.answer_is_fixed && p.statements.size() == 1;
+  return true;
 }
 
 void session::finish_simple_query() {
@@ -430,16 +455,14 @@ void session::wait_finished() {
   }
   transition(state::ready);
   if (wait_timed_out_) return abort_wait(protocol::errors::cancel_statement_timeout());
-  auto w = writer();
   if (pending_simple_) {
     auto& p = *pending_simple_;
-    apply_execution(p.plan, p.result);
-    for (const auto& row : p.result.rows) w.data_row(row);
-    command_complete(w, p.result, p.result.rows.size());
-    ++p.index;
-    run_simple_statements();
+    if (finish_simple_statement(p.plan, p.result)) {
+      ++p.index;
+      run_simple_statements();
+    }
   } else if (auto* p = find_portal(waiting_portal_)) {
-    finish_portal_statement(*p, waiting_portal_, waiting_max_rows_);
+    finish_execute(*p, waiting_portal_, waiting_max_rows_);
   }
   waiting_portal_.clear();
   if (state_ == state::ready) process();
@@ -591,10 +614,10 @@ void session::handle_bind(const protocol::bind& message) {
     return extended_error(protocol::errors::portal_already_exists(message.portal));
   }
   // PG plans a query at Bind and folds constants there: errors such as 1/0 surface at Bind.
-  // A utility statement waits for Execute (handle_execute).
+  // A statement that runs at Execute (utility, pg_cursors, fixture) waits for it there.
   if (plan->fixed_answer) {
     p.answer = plan->fixed_answer;
-  } else if (!plan->empty && !plan->utility) {
+  } else if (!plan->empty && !plan->runs_at_execute) {
     auto ctx = make_context();
     auto result = run_statement(*plan, parameters, ctx);
     if (result.error) {
@@ -603,7 +626,8 @@ void session::handle_bind(const protocol::bind& message) {
     }
     p.answer = std::make_shared<const responder::execution>(std::move(result));
   }
-  if (plan->cursor) p.parameters = std::move(parameters);  // DECLARE ... FOR SELECT $1
+  // DECLARE ... FOR SELECT $1, and statements run at Execute
+  if (plan->cursor || plan->runs_at_execute) p.parameters = std::move(parameters);
   store_portal(message.portal, std::move(p));
   writer().bind_complete();
 }
@@ -652,8 +676,12 @@ void session::handle_execute(const protocol::execute& message) {
   if (p.executed) {
     // A query's portal sends what is left (nothing once drained); a command's is done, and
     // so is a utility statement's that a rule failed before it ran.
-    if (!p.answer || (p.completed && !p.plan->columns))
+    if (!p.answer || p.failed || (p.completed && !p.plan->columns))
       return extended_error(protocol::errors::portal_cannot_be_run(message.portal));
+    if (p.answer->error) {  // a cursor whose query fails as it first runs
+      p.failed = true;
+      return extended_error(*p.answer->error);
+    }
     return send_portal_rows(p, message.max_rows);
   }
   p.executed = true;
@@ -665,24 +693,30 @@ void session::handle_execute(const protocol::execute& message) {
     p.completed = true;
     return extended_error(verdict.error);
   }
-  if (!p.answer) {  // a utility statement runs now (no parameters: PG allows none)
+  if (!p.answer) {  // a utility statement or a read of pg_cursors runs now
     auto ctx = make_context();
     p.answer =
         std::make_shared<const responder::execution>(run_statement(*p.plan, p.parameters, ctx, &p));
   }
   const auto& result = *p.answer;
-  if (result.error) {
-    p.completed = true;
-    return extended_error(*result.error);
-  }
-  if (verdict.what == faults::verdict::kind::reset_after_rows)
+  if (!result.error && verdict.what == faults::verdict::kind::reset_after_rows)
     return reset_after_rows(result.rows, verdict.rows);
   if (auto wait = statement_wait(result, verdict); wait.count() > 0) {
     waiting_portal_ = message.portal;
     waiting_max_rows_ = message.max_rows;
     return begin_wait(wait, resume::statement);
   }
-  finish_portal_statement(p, message.portal, message.max_rows);
+  finish_execute(p, message.portal, message.max_rows);
+}
+
+// An Execute, after its wait if it had one: its error (a scripted one comes after the
+// wait, as PG's run-time errors come as the statement runs), or its effects and rows.
+void session::finish_execute(portal& p, std::string_view name, std::int32_t max_rows) {
+  if (p.answer->error) {
+    p.completed = true;
+    return extended_error(*p.answer->error);
+  }
+  finish_portal_statement(p, name, max_rows);
 }
 
 // The statement's effects, then its rows. Its portal outlives the statement, as PG's active
@@ -801,6 +835,7 @@ void session::statement_error(const protocol::error_fields& error) {
   make_sendable();  // PG flushes every error and notice at once (send_message_to_frontend)
   events_.push_back({event::kind::error_sent, error.sqlstate});
   if (tx_status_ == 'T') tx_status_ = 'E';
+  if (tx_status_ == 'I') implicit_transaction_failed_ = true;
 }
 
 // The responder's answer, and what only the session knows: PG's DEALLOCATE looks the
@@ -877,8 +912,11 @@ bool session::apply_execution(const responder::statement_plan& plan,
 }
 
 void session::end_implicit_transaction() {
-  // Outside a transaction block the implicit transaction ends here and takes its portals.
-  if (tx_status_ == 'I') close_all_portals(portal_sweep::commit);
+  // Outside a transaction block the implicit transaction ends here and takes its portals;
+  // one that failed takes the WITH HOLD cursors it declared too.
+  if (tx_status_ == 'I')
+    close_all_portals(implicit_transaction_failed_ ? portal_sweep::abort : portal_sweep::commit);
+  implicit_transaction_failed_ = false;
 }
 
 void session::report_parameter_changes() {

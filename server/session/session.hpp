@@ -211,12 +211,19 @@ class session {
   void remember_exchange();
   void run_simple_statements();
   void finish_simple_query();
+  bool finish_simple_statement(const responder::statement_plan& plan,
+                               const responder::execution& result);
+  const std::vector<responder::column>* simple_columns(const responder::statement_plan& plan,
+                                                       const responder::execution& result) const;
+  const std::vector<std::int16_t>& simple_formats(const responder::statement_plan& plan,
+                                                  const responder::execution& result);
   void handle_parse(const protocol::parse& message);
   void handle_bind(const protocol::bind& message);
   void handle_describe(const protocol::describe& message);
   void handle_execute(const protocol::execute& message);
   void handle_close(const protocol::close& message);
   void handle_sync();
+  void finish_execute(portal& p, std::string_view name, std::int32_t max_rows);
   void finish_portal_statement(portal& p, std::string_view name, std::int32_t max_rows);
   void send_portal_rows(portal& p, std::int32_t max_rows);
   portal* find_portal(std::string_view name);
@@ -316,6 +323,8 @@ class session {
   std::unique_ptr<responder::settings> settings_;
   mutable timeout_settings timeouts_;
   char tx_status_ = 'I';
+  bool implicit_transaction_failed_ = false;  // an error outside a block, until Sync or the
+                                              // simple query's end
   bool skip_until_sync_ = false;
   std::chrono::system_clock::time_point transaction_start_;
   std::map<std::string, std::shared_ptr<const responder::statement_plan>, std::less<>> statements_;

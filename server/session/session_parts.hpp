@@ -22,6 +22,12 @@ struct session::portal {
   bool failed = false;      // an error met it mid-FETCH: PG will not run it again
   bool holdable = false;    // WITH HOLD: it outlives the transaction that commits it
   bool held = false;        // ... and that transaction has committed
+  // A cursor's latency, waited out by its first FETCH or MOVE, where PG runs the query.
+  std::chrono::milliseconds delay_due{0};
+  // A DECLAREd cursor, listed in pg_cursors with the query string that declared it.
+  bool declared = false;
+  std::string declared_by;
+  std::chrono::system_clock::time_point declared_at;
 };
 
 // std::visit with one lambda per alternative. The guide is for compilers without CTAD

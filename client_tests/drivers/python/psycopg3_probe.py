@@ -57,8 +57,15 @@ def probe_form(rep, t, form):
         with conn.transaction():
             expect(scalar(conn, "SELECT 2"), 2, "SELECT 2 in transaction")
             expect(status(conn), "intrans", "transaction status inside")
+            # A server-side cursor (DECLARE, then FETCH with binary results), and one closed
+            # unused, which psycopg first looks up in pg_cursors.
+            with conn.cursor("probe_cursor") as cur:
+                cur.execute("SELECT %s::int + 1 AS v", (2,))
+                expect(cur.fetchall(), [(3,)], "ServerCursor rows")
+            conn.cursor("probe_unused").close()
+            expect(status(conn), "intrans", "transaction status after the cursors")
         expect(status(conn), "idle", "transaction status after commit")
-        return "conn.transaction(): BEGIN/SELECT 2/COMMIT"
+        return "conn.transaction(): BEGIN/SELECT 2/ServerCursor/COMMIT"
 
     def error():
         conn = st["conn"]

@@ -4,8 +4,10 @@
 
 #include <set>
 
+#include "responder/cursor_view.hpp"
 #include "support.hpp"
 #include "types/catalog.hpp"
+#include "types/timestamps.hpp"
 
 using namespace fauxgres::responder;
 using test::harness;
@@ -187,4 +189,62 @@ TEST_CASE("asyncpg's recursive type introspection", "[responder][catalog]") {
 TEST_CASE("other pg_type queries are not guessed", "[responder][catalog]") {
   harness h;
   CHECK(h.run("SELECT typname FROM pg_type WHERE oid = 23").sqlstate() == "0A000");
+}
+
+// pg_cursors lists the session's cursors (the session's tests read it with cursors); the
+// responder recognises plain reads of it and nothing else.
+TEST_CASE("reads of pg_cursors: recognised, with the view's columns", "[responder][catalog]") {
+  harness h;
+  auto psycopg = h.run("SELECT 1 FROM pg_catalog.pg_cursors WHERE name = E'it''s'");
+  REQUIRE(psycopg.error() == nullptr);
+  CHECK(names(psycopg.columns()) == std::vector<std::string>{"?column?"});
+  CHECK(psycopg.columns()[0].type_oid == fauxgres::types::oid::int4);
+  CHECK(psycopg.columns()[0].table_oid == 0);
+  REQUIRE(psycopg.plan.cursor);
+  CHECK(psycopg.plan.runs_at_execute);
+  CHECK(psycopg.tag() == "SELECT 0");  // no session, so no cursors
+
+  auto all = h.run("select *, pg_cursors.name from PG_CURSORS order by creation_time desc;");
+  REQUIRE(all.error() == nullptr);
+  CHECK(names(all.columns()) == std::vector<std::string>{"name", "statement", "is_holdable",
+                                                         "is_binary", "is_scrollable",
+                                                         "creation_time", "name"});
+  CHECK(all.columns()[2].type_oid == fauxgres::types::oid::bool_);
+  CHECK(all.columns()[2].table_oid == 12077);
+  CHECK(all.columns()[6].column_attr == 1);
+
+  for (const char* other :
+       {"SELECT count(*) FROM pg_cursors", "SELECT x FROM pg_cursors",
+        "SELECT 1 FROM pg_cursors WHERE name = 'a' AND true", "SELECT 5000000000 FROM pg_cursors",
+        "SELECT name FROM pg_cursors c", "SELECT * FROM pg_cursors ORDER BY name, statement"}) {
+    INFO(other);
+    CHECK(h.run(other).sqlstate() == "0A000");
+  }
+}
+
+TEST_CASE("pg_cursors rows: filtered by name, ordered, times in the zone given",
+          "[responder][catalog]") {
+  const auto t0 = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
+  const cursor_entry cursors[] = {
+      {"b", "DECLARE b CURSOR FOR SELECT 1", false, true, false, t0 + std::chrono::seconds(1)},
+      {"a", "DECLARE a SCROLL CURSOR WITH HOLD FOR SELECT 2", true, false, true, t0}};
+  auto read = [&](std::string_view sql) {
+    auto lexed = tokenize(sql);
+    token_cursor cur(sql, lexed.tokens);
+    auto view = match_cursor_view(cur);
+    REQUIRE(view);
+    std::string s;
+    for (const auto& r : cursor_view_rows(*view, cursors, fauxgres::types::utc_zone())) {
+      for (const auto& v : r) s += v.value_or("NULL") + "|";
+      s += "\n";
+    }
+    return s;
+  };
+  CHECK(read("SELECT name, is_holdable, is_binary, is_scrollable FROM pg_cursors") ==
+        "b|f|t|f|\na|t|f|t|\n");
+  CHECK(read("SELECT name FROM pg_cursors ORDER BY name") == "a|\nb|\n");
+  CHECK(read("SELECT name FROM pg_cursors ORDER BY creation_time DESC") == "b|\na|\n");
+  CHECK(read("SELECT 7, creation_time FROM pg_cursors WHERE name = $$a$$") ==
+        "7|2023-11-14 22:13:20+00|\n");
+  CHECK(read("SELECT statement FROM pg_cursors WHERE name = 'c'").empty());
 }

@@ -735,6 +735,15 @@ TEST_CASE("DECLARE, FETCH, MOVE and CLOSE work on portals as in PG") {
     CHECK(cells(h.feed(query("FETCH h"))) == "3,");
     CHECK(types_of(h.feed(query("CLOSE h"))) == "CZ");
     CHECK(error_field(h.feed(query("CLOSE h"))[0], 'C') == "34000");
+    // An implicit transaction that fails takes the cursors it declared; one committed first
+    // (COMMIT in the query string) keeps them.
+    h.feed(query("DECLARE f CURSOR WITH HOLD FOR SELECT n FROM five; SELECT 1/0"));
+    CHECK(error_field(h.feed(query("FETCH f"))[0], 'C') == "34000");
+    h.feed(parse("", "DECLARE g CURSOR WITH HOLD FOR SELECT n FROM five") + bind("", "") +
+           execute("") + parse("", "SELECT 1/0") + bind("", "") + sync_message());
+    CHECK(error_field(h.feed(query("FETCH g"))[0], 'C') == "34000");
+    h.feed(query("DECLARE k CURSOR WITH HOLD FOR SELECT n FROM five; COMMIT; SELECT 1/0"));
+    CHECK(cells(h.feed(query("FETCH k"))) == "1,");
   }
   SECTION("a SELECT without FROM only scans forward, and a failed FETCH ends the cursor") {
     h.feed(query("DECLARE one CURSOR WITH HOLD FOR SELECT 1 AS one"));
@@ -788,6 +797,128 @@ TEST_CASE("DECLARE, FETCH, MOVE and CLOSE work on portals as in PG") {
     out = h.feed(parse("", "FETCH p") + bind("p", "") + execute("p") + sync_message());
     REQUIRE(types_of(out) == "12EZ");
     CHECK(error_field(out[2], 'M') == "portal \"p\" cannot be run");
+  }
+}
+
+// Compared with PostgreSQL 15.18 through psql. psycopg 3 reads the view before closing a
+// cursor it never used; a 0A000 there failed the application's transaction.
+TEST_CASE("pg_cursors lists the DECLAREd cursors, as PG's pg_cursor() does") {
+  harness h;
+  h.login();
+  auto rows = [](const std::vector<backend_message>& out) {
+    std::string s;
+    for (const auto& m : out) {
+      if (m.type != 'D') continue;
+      for (const auto& cell : data_row_cells(m)) s += cell.value_or("NULL") + "|";
+      s += "\n";
+    }
+    return s;
+  };
+  const std::string psycopg = "SELECT 1 FROM pg_catalog.pg_cursors WHERE name = 'c'";
+  h.feed(query("BEGIN"));
+  auto out = h.feed(query(psycopg));
+  REQUIRE(types_of(out) == "TCZ");
+  CHECK(out[1].body == std::string("SELECT 0\0", 9));
+  const std::string declares =
+      "DECLARE c SCROLL CURSOR WITH HOLD FOR SELECT 1 AS one; DECLARE \"d x\" BINARY CURSOR FOR "
+      "SELECT 2";
+  h.feed(query(declares));
+  h.feed(parse("", "SELECT 3") + bind("p", "") + sync_message());  // a protocol portal: unlisted
+  out = h.feed(query(psycopg));
+  REQUIRE(types_of(out) == "TDCZ");
+  CHECK(rows(out) == "1|\n");
+  out = h.feed(query("SET TimeZone = 'Asia/Seoul'; SELECT * FROM pg_cursors ORDER BY name DESC"));
+  REQUIRE(types_of(out) == "CTDDCSZ");  // PG reports the TimeZone just before ReadyForQuery
+  const auto columns = row_description_columns(out[1]);
+  REQUIRE(columns.size() == 6);
+  CHECK(columns[0].name == "name");
+  CHECK(columns[0].table_oid == 12077);  // the view's, as PG's RowDescription has it
+  CHECK(columns[5].name == "creation_time");
+  CHECK(columns[5].column_attr == 6);
+  CHECK(columns[5].type_oid == 1184);
+  // The statement is the whole query string, as PG keeps it; the time is in the session's zone.
+  CHECK(rows(out) == "d x|" + declares + "|f|t|f|2023-11-15 07:13:20+09|\n" + "c|" + declares +
+                         "|t|f|t|2023-11-15 07:13:20+09|\n");
+  // The extended protocol reads it at Execute, as PG runs pg_cursor(): it sees a cursor
+  // declared after its Bind.
+  out = h.feed(parse("v", "SELECT name FROM pg_cursors WHERE name = $$e$$") + bind("v", "v") +
+               parse("", "DECLARE e CURSOR FOR SELECT 4") + bind("", "") + execute("") +
+               execute("v") + sync_message());
+  REQUIRE(types_of(out) == "1212CDCZ");
+  CHECK(rows(out) == "e|\n");
+  h.feed(query("COMMIT"));
+  CHECK(rows(h.feed(query("SELECT name, is_holdable FROM pg_cursors"))) == "c|t|\n");
+  // Other reads of the view are not answered (fixtures can script them).
+  out = h.feed(query("SELECT count(*) FROM pg_cursors"));
+  CHECK(error_field(out[0], 'C') == "0A000");
+}
+
+// A fixture answers as a running statement: in the extended protocol its latency and error
+// come at Execute, after BindComplete (PG's run-time errors: 1 2 E Z), and the error after
+// the latency; a cursor over it meets both at its first FETCH, where PG runs the query.
+TEST_CASE("a fixture's latency and error come as its statement runs") {
+  harness h;
+  h.fixtures = responder::fixtures::load_yaml_text(R"yaml(
+- match: UPDATE t SET a = 1
+  latency: 800ms
+  error: {sqlstate: "40001", message: could not serialize access due to concurrent update}
+- match: SELECT n FROM slow
+  latency: 300ms
+  columns: [{name: n, type: int4}]
+  rows: [[1], [2]]
+- match: SELECT n FROM broken
+  error: {sqlstate: "XX001", message: invalid page in block 7}
+)yaml",
+                                                   "inline");
+  h.login();
+  SECTION("extended: BindComplete, the wait, then the error") {
+    h.s->receive(parse("", "UPDATE t SET a = 1") + bind("", "") + execute("") + sync_message());
+    REQUIRE(h.s->current_state() == session::state::waiting);
+    CHECK(h.s->next_action().wait_for == std::chrono::milliseconds(800));
+    h.s->wait_finished();
+    auto out = h.take();
+    REQUIRE(types_of(out) == "12EZ");
+    CHECK(error_field(out[2], 'C') == "40001");
+  }
+  SECTION("simple: the wait, then the error; statement_timeout cuts it short") {
+    h.s->receive(query("UPDATE t SET a = 1"));
+    REQUIRE(h.s->current_state() == session::state::waiting);
+    h.s->wait_finished();
+    auto out = h.take();
+    REQUIRE(types_of(out) == "EZ");
+    CHECK(error_field(out[0], 'C') == "40001");
+    h.feed(query("SET statement_timeout = 100"));
+    h.s->receive(query("UPDATE t SET a = 1"));
+    CHECK(h.s->next_action().wait_for == std::chrono::milliseconds(100));
+    h.s->wait_finished();
+    out = h.take();
+    REQUIRE(types_of(out) == "EZ");
+    CHECK(error_field(out[0], 'C') == "57014");
+  }
+  SECTION("a cursor: DECLARE at once, the first FETCH waits or fails") {
+    h.feed(query("BEGIN"));
+    CHECK(types_of(h.feed(query("DECLARE c CURSOR FOR SELECT n FROM slow"))) == "CZ");
+    h.s->receive(query("FETCH 1 FROM c"));
+    REQUIRE(h.s->current_state() == session::state::waiting);
+    CHECK(h.s->next_action().wait_for == std::chrono::milliseconds(300));
+    h.s->wait_finished();
+    CHECK(types_of(h.take()) == "TDCZ");
+    CHECK(types_of(h.feed(query("FETCH 1 FROM c"))) == "TDCZ");  // no second wait
+    CHECK(types_of(h.feed(query("DECLARE b CURSOR FOR SELECT n FROM broken"))) == "CZ");
+    auto out = h.feed(query("FETCH b"));
+    REQUIRE(types_of(out) == "EZ");
+    CHECK(error_field(out[0], 'C') == "XX001");
+    CHECK(out[1].body == "E");
+  }
+  SECTION("FETCH runs a protocol portal bound to it but not executed") {
+    h.feed(query("BEGIN"));
+    h.feed(parse("", "SELECT n FROM slow") + bind("p", "") + sync_message());
+    h.s->receive(query("FETCH ALL FROM p"));
+    REQUIRE(h.s->current_state() == session::state::waiting);
+    h.s->wait_finished();
+    auto out = h.take();
+    REQUIRE(types_of(out) == "TDDCZ");
+    CHECK(out[3].body == std::string("FETCH 2\0", 8));
   }
 }
 

@@ -145,4 +145,48 @@ inline std::string error_field(const backend_message& m, char code) {
   return {};
 }
 
+// The cells of a DataRow body; nullopt for NULL.
+inline std::vector<std::optional<std::string>> data_row_cells(const backend_message& m) {
+  std::vector<std::optional<std::string>> cells;
+  std::string_view b = std::string_view(m.body).substr(2);
+  while (b.size() >= 4) {
+    const std::int32_t length = get32(b);
+    b.remove_prefix(4);
+    if (length < 0) {
+      cells.emplace_back();
+      continue;
+    }
+    cells.emplace_back(std::string(b.substr(0, static_cast<std::size_t>(length))));
+    b.remove_prefix(static_cast<std::size_t>(length));
+  }
+  return cells;
+}
+
+struct described_column {
+  std::string name;
+  std::uint32_t table_oid = 0;
+  std::int16_t column_attr = 0;
+  std::uint32_t type_oid = 0;
+};
+
+// The columns of a RowDescription body.
+inline std::vector<described_column> row_description_columns(const backend_message& m) {
+  std::vector<described_column> columns;
+  std::string_view b = std::string_view(m.body).substr(2);
+  while (!b.empty()) {
+    const auto end = b.find('\0');
+    if (end == std::string_view::npos || b.size() < end + 1 + 18) break;
+    described_column c;
+    c.name = std::string(b.substr(0, end));
+    b.remove_prefix(end + 1);
+    c.table_oid = static_cast<std::uint32_t>(get32(b));
+    c.column_attr = static_cast<std::int16_t>((static_cast<unsigned char>(b[4]) << 8) |
+                                              static_cast<unsigned char>(b[5]));
+    c.type_oid = static_cast<std::uint32_t>(get32(b, 6));
+    b.remove_prefix(18);
+    columns.push_back(std::move(c));
+  }
+  return columns;
+}
+
 }  // namespace fauxgres::test
