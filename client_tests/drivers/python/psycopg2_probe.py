@@ -68,8 +68,14 @@ def probe_form(rep, t, form):
         with conn:  # commits on success
             expect(scalar(conn, "SELECT 2"), 2, "SELECT 2 in transaction")
             expect(status(conn), "intrans", "transaction status inside")
+            # A named (server-side) cursor, as Django's iterator() uses: DECLARE, then FETCH
+            # FORWARD itersize until no rows come.
+            with conn.cursor("probe_cursor") as cur:
+                cur.itersize = 1
+                cur.execute("SELECT %s::int + 1 AS v", (2,))
+                expect([row for row in cur], [(3,)], "named cursor rows")
         expect(status(conn), "idle", "transaction status after commit")
-        return "BEGIN/SELECT 2/COMMIT"
+        return "BEGIN/SELECT 2/named cursor/COMMIT"
 
     def error():
         conn = st["conn"]
