@@ -5,10 +5,10 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
-#include <tuple>
 
 #include "responder/datetime.hpp"
 #include "responder/sql_types.hpp"
+#include "responder/time_zones.hpp"
 #include "types/catalog.hpp"
 
 namespace fauxgres::responder {
@@ -138,17 +138,24 @@ std::vector<row> cursor_view_rows(const cursor_view& view, std::span<const curso
     if (!view.name || *view.name == cursor.name) listed.push_back(&cursor);
   }
   if (view.order_by >= 0) {
-    auto key = [&](const cursor_entry* c) {  // text in byte order, false before true
-      return std::make_tuple(view.order_by == 0   ? c->name
-                             : view.order_by == 1 ? c->statement
-                                                  : std::string_view(),
-                             view.order_by == 2 && c->holdable, view.order_by == 3 && c->binary,
-                             view.order_by == 4 && c->scrollable,
-                             view.order_by == 5 ? c->created : decltype(c->created)());
+    auto less = [&](const cursor_entry* a, const cursor_entry* b) {  // text in byte order,
+      switch (view.order_by) {                                       // false before true
+        case 0:
+          return a->name < b->name;
+        case 1:
+          return a->statement < b->statement;
+        case 2:
+          return a->holdable < b->holdable;
+        case 3:
+          return a->binary < b->binary;
+        case 4:
+          return a->scrollable < b->scrollable;
+        default:
+          return a->created < b->created;
+      }
     };
-    std::stable_sort(listed.begin(), listed.end(), [&](auto* a, auto* b) {
-      return view.descending ? key(b) < key(a) : key(a) < key(b);
-    });
+    std::stable_sort(listed.begin(), listed.end(),
+                     [&](auto* a, auto* b) { return view.descending ? less(b, a) : less(a, b); });
   }
   std::vector<row> rows;
   for (const cursor_entry* c : listed) {
@@ -183,6 +190,15 @@ std::vector<row> cursor_view_rows(const cursor_view& view, std::span<const curso
     rows.push_back(std::move(r));
   }
   return rows;
+}
+
+execution read_cursor_view(const cursor_view& view, std::span<const cursor_entry> cursors,
+                           const settings& session_settings) {
+  execution ex;
+  ex.rows = cursor_view_rows(view, cursors, *session_time_zone(session_settings));
+  ex.tag = "SELECT";
+  ex.counts_rows = true;
+  return ex;
 }
 
 }  // namespace fauxgres::responder

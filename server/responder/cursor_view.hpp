@@ -52,4 +52,8 @@ std::vector<column> cursor_view_columns(const cursor_view& view);
 std::vector<row> cursor_view_rows(const cursor_view& view, std::span<const cursor_entry> cursors,
                                   const types::time_zone& zone);
 
+// The read's answer, its times in the session's TimeZone.
+execution read_cursor_view(const cursor_view& view, std::span<const cursor_entry> cursors,
+                           const settings& session_settings);
+
 }  // namespace fauxgres::responder

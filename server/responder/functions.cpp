@@ -163,9 +163,8 @@ int eval_env::extra_float_digits() {
 
 const types::time_zone& eval_env::time_zone() {
   if (zone_cache == nullptr) {
-    // The setting was checked when it was set; a zone file removed since reads as UTC.
-    zone_holder = find_time_zone(ctx.session_settings.get("TimeZone").value_or("UTC"));
-    zone_cache = zone_holder ? zone_holder.get() : &types::utc_zone();
+    zone_holder = session_time_zone(ctx.session_settings);
+    zone_cache = zone_holder.get();
   }
   return *zone_cache;
 }

@@ -349,8 +349,7 @@ void show_in_session_zone(std::vector<row>& rows, const std::vector<column>& col
   std::shared_ptr<const types::time_zone> zone;
   for (std::size_t c = 0; c < columns.size(); ++c) {
     if (columns[c].type_oid != types::oid::timestamptz) continue;
-    if (!zone) zone = find_time_zone(ctx.session_settings.get("TimeZone").value_or("UTC"));
-    if (!zone) return;
+    if (!zone) zone = session_time_zone(ctx.session_settings);
     for (row& r : rows) {
       if (c >= r.size() || !r[c]) continue;
       if (auto t = types::timestamptz_in(*r[c], types::utc_zone())) {

@@ -9,6 +9,9 @@
 #include <string>
 #include <unordered_map>
 
+#include "responder/settings.hpp"
+#include "types/timestamps.hpp"
+
 namespace fauxgres::responder {
 namespace {
 
@@ -127,6 +130,11 @@ std::shared_ptr<const types::time_zone> find_time_zone(std::string_view name) {
   if (c.zones.size() >= max_cached) c.zones.clear();
   c.zones.emplace(key, shared);
   return shared;
+}
+
+std::shared_ptr<const types::time_zone> session_time_zone(const settings& session_settings) {
+  if (auto zone = find_time_zone(session_settings.get("TimeZone").value_or("UTC"))) return zone;
+  return {std::shared_ptr<void>(), &types::utc_zone()};  // static: not owned
 }
 
 }  // namespace fauxgres::responder

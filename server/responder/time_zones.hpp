@@ -10,7 +10,13 @@
 
 namespace fauxgres::responder {
 
+class settings;
+
 // nullptr when PG would not know the zone. Found zones are kept for the process.
 std::shared_ptr<const types::time_zone> find_time_zone(std::string_view name);
+
+// The session's TimeZone. The setting was checked when it was set; a zone file removed
+// since reads as UTC. Never null.
+std::shared_ptr<const types::time_zone> session_time_zone(const settings& session_settings);
 
 }  // namespace fauxgres::responder

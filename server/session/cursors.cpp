@@ -6,26 +6,9 @@
 
 #include "protocol/error_fields.hpp"
 #include "responder/cursor_view.hpp"
-#include "responder/time_zones.hpp"
 #include "session/session_parts.hpp"
-#include "types/timestamps.hpp"
 
 namespace fauxgres::session {
-namespace {
-
-// SELECT ... FROM pg_cursors, its times shown in the session's zone.
-responder::execution read_cursor_view(const responder::cursor_view& view,
-                                      std::span<const responder::cursor_entry> cursors,
-                                      const responder::settings& settings) {
-  responder::execution ex;
-  auto zone = responder::find_time_zone(settings.get("TimeZone").value_or("UTC"));
-  ex.rows = responder::cursor_view_rows(view, cursors, zone ? *zone : types::utc_zone());
-  ex.tag = "SELECT";
-  ex.counts_rows = true;
-  return ex;
-}
-
-}  // namespace
 
 responder::execution session::run_cursor_statement(const responder::statement_plan& plan,
                                                    std::span<const responder::value> parameters,
@@ -37,11 +20,11 @@ responder::execution session::run_cursor_statement(const responder::statement_pl
   if (statement.what == kind::view) {  // PG's pg_cursor() lists the DECLAREd portals only
     std::vector<responder::cursor_entry> cursors;
     for (const auto& [name, p] : portals_) {
-      if (p.declared)
+      if (!p.declared_by.empty())
         cursors.push_back(
             {name, p.declared_by, p.holdable, !p.formats.empty(), p.scrollable, p.declared_at});
     }
-    return read_cursor_view(*statement.view, cursors, *settings_);
+    return responder::read_cursor_view(*statement.view, cursors, *settings_);
   }
   auto found = portals_.find(statement.name);
   if (found == portals_.end()) {
@@ -121,7 +104,6 @@ responder::execution session::declare_cursor(const responder::statement_plan& de
   cursor.answer = std::make_shared<const responder::execution>(std::move(result));
   cursor.executed = true;
   cursor.holdable = statement.hold;
-  cursor.declared = true;
   // PG keeps the whole query string, every statement of a simple query's.
   cursor.declared_by = pending_simple_ ? pending_simple_->sql : declare.text;
   cursor.declared_at = ctx.statement_start();

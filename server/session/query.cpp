@@ -43,6 +43,12 @@ protocol::error_fields no_binary_output(std::uint32_t oid) {
   return e;
 }
 
+// A statement's columns; a FETCH's are its cursor's, which its plan could not know.
+const std::vector<responder::column>* simple_columns(const responder::statement_plan& plan,
+                                                     const responder::execution& result) {
+  return plan.columns ? &*plan.columns : result.columns ? &*result.columns : nullptr;
+}
+
 // A DataRow in the given formats (empty: all text); the error when a column has no
 // binary form here.
 std::optional<protocol::error_fields> write_row(protocol::backend_writer& w,
@@ -387,12 +393,7 @@ void session::run_simple_statements() {
   finish_simple_query();
 }
 
-// A FETCH's columns are its cursor's, in its formats (binary for a BINARY cursor).
-const std::vector<responder::column>* session::simple_columns(
-    const responder::statement_plan& plan, const responder::execution& result) const {
-  return plan.columns ? &*plan.columns : result.columns ? &*result.columns : nullptr;
-}
-
+// A FETCH's are its cursor's formats (binary for a BINARY cursor).
 const std::vector<std::int16_t>& session::simple_formats(const responder::statement_plan& plan,
                                                          const responder::execution& result) {
   static const std::vector<std::int16_t> all_text;

@@ -213,8 +213,6 @@ class session {
   void finish_simple_query();
   bool finish_simple_statement(const responder::statement_plan& plan,
                                const responder::execution& result);
-  const std::vector<responder::column>* simple_columns(const responder::statement_plan& plan,
-                                                       const responder::execution& result) const;
   const std::vector<std::int16_t>& simple_formats(const responder::statement_plan& plan,
                                                   const responder::execution& result);
   void handle_parse(const protocol::parse& message);

@@ -24,8 +24,7 @@ struct session::portal {
   bool held = false;        // ... and that transaction has committed
   // A cursor's latency, waited out by its first FETCH or MOVE, where PG runs the query.
   std::chrono::milliseconds delay_due{0};
-  // A DECLAREd cursor, listed in pg_cursors with the query string that declared it.
-  bool declared = false;
+  // A DECLAREd cursor's query string, listed in pg_cursors; empty for a protocol portal.
   std::string declared_by;
   std::chrono::system_clock::time_point declared_at;
 };
